@@ -1,0 +1,151 @@
+"""The one way off the event loop.
+
+Every call that may block, in every module of this package, leaves the loop
+through :func:`submit` (callback style) or :func:`run` (await style). Nothing else
+in the package calls ``run_in_executor``, starts a thread or touches the pool.
+
+Rules:
+
+Rule 1. ``executor=None`` means this package's own pool (``_executor``); an
+        explicit ``concurrent.futures.Executor`` is honoured for every call.
+Rule 2. Results come back to the loop through a *port*, one per loop: workers
+        append ``(on_done, ok, value)`` to the port and only the first job of a
+        batch pays for ``call_soon_threadsafe``; one loop wake-up then delivers
+        every job that finished meanwhile (batched completions).
+Rule 3. ``on_done`` always runs on the loop thread, exactly once, even if the task
+        that asked for the job was cancelled: the file layer relies on this to
+        keep the bytes of a cancelled read and to release its per-file gate.
+Rule 4. A loop that is already closed when a job finishes gets nothing; its
+        port is dropped with it (ports are kept in a weak mapping).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import threading
+import weakref
+from collections import deque
+from typing import Any, Callable, TypeVar
+
+from ._executor import get_pool
+
+T = TypeVar("T")
+OnDone = Callable[[bool, Any], None]
+
+
+class _Port:
+    """Delivers finished jobs to one event loop, many per wake-up (Rule 2)."""
+
+    __slots__ = ("_loop", "_ready", "_lock", "_scheduled", "__weakref__")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._ready: deque[tuple[OnDone, bool, Any]] = deque()
+        self._lock = threading.Lock()
+        self._scheduled = False
+
+    def post(self, on_done: OnDone, ok: bool, value: Any) -> None:
+        """Called from any thread."""
+        with self._lock:
+            self._ready.append((on_done, ok, value))
+            if self._scheduled:
+                return
+            self._scheduled = True
+        try:
+            self._loop.call_soon_threadsafe(self._drain)
+        except RuntimeError:  # Rule 4: the loop is closed
+            with self._lock:
+                self._ready.clear()
+                self._scheduled = False
+
+    def _drain(self) -> None:
+        with self._lock:
+            ready = self._ready
+            self._ready = deque()
+            self._scheduled = False
+        for on_done, ok, value in ready:
+            on_done(ok, value)
+
+
+_ports: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Port] = (
+    weakref.WeakKeyDictionary()
+)
+_last: tuple[asyncio.AbstractEventLoop | None, _Port | None] = (None, None)
+
+
+def _port_for(loop: asyncio.AbstractEventLoop) -> _Port:
+    global _last
+    last_loop, port = _last
+    if last_loop is loop and port is not None:
+        return port
+    port = _ports.get(loop)
+    if port is None:
+        port = _ports.setdefault(loop, _Port(loop))
+    _last = (loop, port)
+    return port
+
+
+def submit(
+    loop: asyncio.AbstractEventLoop,
+    executor: concurrent.futures.Executor | None,
+    fn: Callable[[], Any],
+    on_done: OnDone,
+) -> None:
+    """Run ``fn()`` off the loop; call ``on_done(ok, value)`` on ``loop`` after."""
+    port = _port_for(loop)
+    if executor is None:
+        post = port.post
+        get_pool().submit(fn, lambda ok, value: post(on_done, ok, value))
+        return
+
+    def relay(cf: concurrent.futures.Future[Any]) -> None:
+        if cf.cancelled():
+            port.post(on_done, False, asyncio.CancelledError())
+            return
+        exc = cf.exception()
+        if exc is None:
+            port.post(on_done, True, cf.result())
+        else:
+            port.post(on_done, False, exc)
+
+    executor.submit(fn).add_done_callback(relay)
+
+
+def _settle(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    if fut.cancelled():
+        return
+    if ok:
+        fut.set_result(value)
+    else:
+        fut.set_exception(value)
+
+
+def start(
+    loop: asyncio.AbstractEventLoop,
+    executor: concurrent.futures.Executor | None,
+    fn: Callable[[], T],
+) -> asyncio.Future[T]:
+    """Run ``fn()`` off the loop and return a future for its result."""
+    fut: asyncio.Future[T] = loop.create_future()
+    submit(loop, executor, fn, functools.partial(_settle, fut))
+    return fut
+
+
+async def run(
+    fn: Callable[..., T],
+    /,
+    *args: Any,
+    loop: asyncio.AbstractEventLoop | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    **kwargs: Any,
+) -> T:
+    """Await ``fn(*args, **kwargs)`` run off the loop.
+
+    ``loop`` is accepted for compatibility; results are always delivered to the
+    running loop, which is the only one that can await them.
+    """
+    running = asyncio.get_running_loop()
+    call = functools.partial(fn, *args, **kwargs) if (args or kwargs) else fn
+    return await start(running, executor, call)
