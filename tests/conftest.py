@@ -88,7 +88,3 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
         pytest.fail("the event loop was blocked:\n" + "\n".join(reports))
     return True
 
-
-@pytest.fixture
-def loop_kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)

@@ -1,0 +1,230 @@
+"""Base classes of the async file objects, the context manager ``open()`` returns,
+and :func:`wrap`, which makes a blocking function awaitable.
+
+Rules of the file base class:
+
+Rule 1. Calls on one file object run one at a time, in the order they were made:
+        an operation that cannot finish on the loop thread waits for its *turn*
+        (a FIFO gate), and the turn is handed straight to the next waiter, so a
+        later call can never overtake an earlier one.
+Rule 2. A job sent off the loop keeps its turn until it has finished in the worker
+        and its result has been applied to the file's state on the loop thread,
+        even if the task that asked for it was cancelled. A cancelled task
+        therefore never leaves the file in a state no blocking call would leave.
+Rule 3. A task cancelled while it waits for its turn gives the turn up; the
+        operation did not happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import inspect
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from . import _offload
+
+__all__: list[str] = []
+
+_T = TypeVar("_T")
+_V_co = TypeVar("_V_co", covariant=True)
+
+
+class AsyncBase(Generic[_T]):
+    """Base of every async file object: holds the blocking file, loop and executor."""
+
+    def __init__(
+        self,
+        file: Any,
+        loop: asyncio.AbstractEventLoop | None = None,
+        executor: concurrent.futures.Executor | None = None,
+    ) -> None:
+        self._file = file
+        self._executor = executor
+        self._ref_loop = loop
+        self._busy = False
+        self._waiters: deque[asyncio.Future[None]] | None = None
+
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        return self._ref_loop or asyncio.get_running_loop()
+
+    def __aiter__(self) -> Any:
+        return self
+
+    async def __anext__(self) -> _T:
+        line = await self.readline()  # type: ignore[attr-defined]
+        if line:
+            return line  # type: ignore[no-any-return]
+        raise StopAsyncIteration
+
+    def __repr__(self) -> str:
+        return super().__repr__() + " wrapping " + repr(self._file)
+
+    # -- the per-file gate (Rules 1-3) -------------------------------------
+
+    async def _take_turn(self) -> None:
+        """Wait until this task may run an operation on the file; then own it."""
+        if not self._busy and not self._waiters:
+            self._busy = True
+            return
+        if self._waiters is None:
+            self._waiters = deque()
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(turn)
+        try:
+            await turn
+        except BaseException:
+            if turn.done() and not turn.cancelled():
+                self._give_turn()  # granted, then cancelled: pass it on
+            else:
+                try:
+                    self._waiters.remove(turn)
+                except ValueError:
+                    pass
+            raise
+
+    def _give_turn(self) -> None:
+        """Hand the turn to the next live waiter, or mark the file idle."""
+        waiters = self._waiters
+        while waiters:
+            turn = waiters.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return  # _busy stays True: the turn moves without a gap
+        self._busy = False
+
+    async def _run(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn()`` off the loop in this file's turn (Rule 2)."""
+        await self._take_turn()
+        return await self._submit_in_turn(fn)
+
+    def _submit_in_turn(
+        self,
+        fn: Callable[[], Any],
+        apply: Callable[[bool, Any], Any] | None = None,
+    ) -> asyncio.Future[Any]:
+        """Send ``fn`` off the loop; the turn is released when it has finished.
+
+        ``apply(ok, value)``, when given, runs on the loop thread before the turn
+        is released, whether or not anyone still awaits the result; what it
+        returns becomes the result.
+        """
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+
+        def done(ok: bool, value: Any) -> None:
+            try:
+                if apply is not None:
+                    try:
+                        value = apply(ok, value)
+                        ok = True
+                    except BaseException as exc:
+                        ok, value = False, exc
+            finally:
+                self._give_turn()
+            if not fut.cancelled():
+                if ok:
+                    fut.set_result(value)
+                else:
+                    fut.set_exception(value)
+
+        try:
+            _offload.submit(loop, self._executor, fn, done)
+        except BaseException:
+            self._give_turn()
+            raise
+        return fut
+
+
+class AsyncIndirectBase(AsyncBase[_T]):
+    """A file object that looks its blocking file up on every call (stdio)."""
+
+    def __init__(
+        self,
+        name: str,
+        loop: asyncio.AbstractEventLoop | None,
+        executor: concurrent.futures.Executor | None,
+        indirect: Callable[[], Any],
+    ) -> None:
+        self._indirect = indirect
+        self._name = name
+        super().__init__(None, loop, executor)
+
+    @property
+    def _file(self) -> Any:
+        return self._indirect()
+
+    @_file.setter
+    def _file(self, value: Any) -> None:
+        pass  # the blocking object is always ``indirect()``
+
+
+class AiofilesContextManager(Awaitable[_V_co], AbstractAsyncContextManager[_V_co]):
+    """What ``open()`` returns: await it for the file, or use ``async with``."""
+
+    __slots__ = ("_coro", "_obj")
+
+    def __init__(self, coro: Coroutine[Any, Any, _V_co]) -> None:
+        self._coro = coro
+        self._obj: Any = None
+
+    def __await__(self) -> Generator[Any, None, _V_co]:
+        if self._obj is None:
+            self._obj = yield from self._coro.__await__()
+        return self._obj  # type: ignore[no-any-return]
+
+    async def __aenter__(self) -> _V_co:
+        return await self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        obj = self._obj
+        exit_file = getattr(obj, "_exit_file", None)
+        if exit_file is not None:
+            await exit_file(exc_type, exc_val, exc_tb)
+        else:
+            await _offload.run(obj._file.__exit__, exc_type, exc_val, exc_tb)
+        self._obj = None
+
+
+def wrap(func: Callable[..., _T]) -> Callable[..., Coroutine[Any, Any, _T]]:
+    """Make ``func`` a coroutine function that runs it off the loop.
+
+    The result takes ``func``'s arguments plus keyword-only ``loop=None`` and
+    ``executor=None``, and shows them in its signature.
+    """
+
+    @functools.wraps(func)
+    async def run(
+        *args: Any,
+        loop: asyncio.AbstractEventLoop | None = None,
+        executor: concurrent.futures.Executor | None = None,
+        **kwargs: Any,
+    ) -> _T:
+        return await _offload.run(func, *args, executor=executor, **kwargs)
+
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        del run.__wrapped__  # type: ignore[attr-defined]
+        return run
+    params = list(sig.parameters.values())
+    tail = [p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD]
+    head = [p for p in params if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
+        for name in ("loop", "executor")
+        if name not in sig.parameters
+    ]
+    run.__signature__ = sig.replace(parameters=head + extra + tail)  # type: ignore[attr-defined]
+    return run
