@@ -1,0 +1,240 @@
+"""Developer and CI tasks. CI runs exactly these sessions (see ``.ci/run``).
+
+    nox                      # everything CI runs
+    nox -s tests-3.12        # one Python (builds the wheel first)
+    nox -s lint typing docs  # the checks that do not need every Python
+    nox -s format            # rewrite files with ruff (not run by default)
+    nox -s coverage          # suite under coverage on an editable install
+
+The test sessions never import ``src/``: ``build`` makes an sdist and a wheel from
+it, and each ``tests-*`` session installs that wheel into a fresh virtual
+environment and runs a copy of ``tests/`` from a directory where ``src/`` is out
+of reach.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nox
+from nox.command import CommandFailed
+
+ROOT = Path(__file__).resolve().parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+TOOLS_PYTHON = "3.12"  # the interpreter lint, typing, build and docs run on
+DIST = ROOT / ".nox" / "_dist"  # where `build` leaves the sdist and the wheel
+PYRIGHT_VERSION = "1.1.414"  # from the npm registry; used only where node exists
+
+nox.options.default_venv_backend = "venv"
+nox.options.download_python = "never"  # no network but package registries
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = [
+    "build",
+    *(f"tests-{v}" for v in PYTHONS),
+    "lint",
+    "typing",
+    "docs",
+]
+
+
+def _group(*names: str) -> tuple[str, ...]:
+    return nox.project.dependency_groups(PYPROJECT, *names)
+
+
+@contextlib.contextmanager
+def _step(session: nox.Session, what: str) -> Iterator[None]:
+    """Log how long one step of a session took."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        session.log(f"[time] {what}: {time.perf_counter() - start:.1f}s")
+
+
+class _Checks:
+    """Run several commands, report every failure, fail the session once at the end."""
+
+    def __init__(self, session: nox.Session) -> None:
+        self.session = session
+        self.failed: list[str] = []
+
+    def run(self, what: str, *args: str, **kwargs: Any) -> None:
+        with _step(self.session, what):
+            try:
+                self.session.run(*args, **kwargs)
+            except CommandFailed:
+                self.failed.append(what)
+
+    def finish(self) -> None:
+        if self.failed:
+            self.session.error("failed: " + ", ".join(self.failed))
+
+
+def _wheel() -> Path:
+    wheels = sorted(DIST.glob("aiofiles-*.whl"))
+    if len(wheels) != 1:
+        raise RuntimeError(f"expected one wheel in {DIST}, found {len(wheels)}")
+    return wheels[0]
+
+
+@nox.session(python=TOOLS_PYTHON)
+def build(session: nox.Session) -> None:
+    """Build the sdist, then the wheel from the sdist; check what they hold."""
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.install(*_group("build"))
+    with _step(session, "python -m build"):
+        session.run("python", "-m", "build", "--outdir", str(DIST), str(ROOT))
+    with _step(session, "twine check"):
+        session.run("twine", "check", "--strict", *map(str, sorted(DIST.iterdir())))
+    names = zipfile.ZipFile(_wheel()).namelist()
+    wanted = ["aiofiles/__init__.py", "aiofiles/py.typed"]
+    missing = [n for n in wanted if n not in names]
+    if not any(".dist-info/" in n and n.endswith("/LICENSE") for n in names):
+        missing.append("*.dist-info/**/LICENSE")
+    stray = [n for n in names if n.split("/")[0] in {"tests", "benchmarks", "docs"}]
+    if missing or stray:
+        session.error(f"wheel contents: missing {missing}, unexpected {stray}")
+    session.log(f"built {', '.join(p.name for p in sorted(DIST.iterdir()))}")
+
+
+@nox.session(python=PYTHONS, requires=["build"])
+def tests(session: nox.Session) -> None:
+    """Run the suite against the installed wheel, on asyncio and on uvloop."""
+    with _step(session, "install wheel and test dependencies"):
+        session.install(*_group("test"))
+        session.install("--no-deps", "--force-reinstall", str(_wheel()))
+    # A copy of the suite in a directory of its own: neither the clone's root nor
+    # src/ is on sys.path, so `import aiofiles` can only find the installed wheel.
+    suite = Path(session.create_tmp()) / "suite"
+    shutil.rmtree(suite, ignore_errors=True)
+    suite.mkdir()
+    shutil.copytree(
+        ROOT / "tests",
+        suite / "tests",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    shutil.copy2(ROOT / "pyproject.toml", suite / "pyproject.toml")  # pytest config
+    session.chdir(suite)
+    session.run(
+        "python",
+        "-c",
+        "import sys, aiofiles, uvloop; f = aiofiles.__file__;"
+        " print('testing', f);"
+        " assert f.startswith(sys.prefix), 'aiofiles not imported from the venv'",
+    )
+    with _step(session, "pytest"):
+        try:
+            session.run(
+                "python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs
+            )
+        except CommandFailed as exc:
+            if exc.return_code == 5:
+                session.error("pytest collected no tests (exit code 5)")
+            raise
+    with _step(session, "examples/copy_lines.py"):
+        session.run("python", str(ROOT / "examples" / "copy_lines.py"))
+
+
+@nox.session(python=TOOLS_PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check (flake8-async rules included) and ruff format --check."""
+    session.install(*_group("lint"))
+    checks = _Checks(session)
+    checks.run("ruff check", "ruff", "check", "--output-format=concise", str(ROOT))
+    checks.run(
+        "ruff format --check",
+        "ruff", "format", "--check", "--output-format=concise", str(ROOT),
+    )  # fmt: skip
+    checks.finish()
+
+
+@nox.session(name="typing", python=TOOLS_PYTHON, requires=["build"])
+def typing_(session: nox.Session) -> None:
+    """mypy --strict on src/ and tests/typing/; pyright too where node exists."""
+    session.install(*_group("typing"))
+    session.install("--no-deps", "--force-reinstall", str(_wheel()))
+    session.chdir(ROOT)
+    checks = _Checks(session)
+    typing_tests = ROOT / "tests" / "typing"
+    for version in PYTHONS:
+        checks.run(
+            f"mypy src (Python {version})",
+            "mypy", "--strict", "--python-version", version, "src/aiofiles",
+        )  # fmt: skip
+        if typing_tests.is_dir():
+            checks.run(
+                f"mypy tests/typing (Python {version})",
+                "mypy", "--strict", "--python-version", version, "tests/typing",
+            )  # fmt: skip
+    if not typing_tests.is_dir():
+        session.log("tests/typing/ does not exist: no typing tests to check")
+
+    node = shutil.which("node")
+    npm = shutil.which("npm")
+    if node is None or npm is None:
+        session.warn("pyright: SKIPPED (node/npm not found on PATH)")
+        checks.finish()
+        return
+    # pyright comes from the npm registry, installed inside the clone with an
+    # npm cache inside the clone, so nothing is kept elsewhere between runs.
+    prefix = ROOT / ".nox" / "_pyright" / PYRIGHT_VERSION
+    pyright = prefix / "node_modules" / ".bin" / "pyright"
+    if not pyright.exists():
+        with _step(session, f"npm install pyright@{PYRIGHT_VERSION}"):
+            session.run(
+                npm, "install", "--silent", "--no-save", "--no-audit", "--no-fund",
+                "--prefix", str(prefix), f"pyright@{PYRIGHT_VERSION}",
+                env={"npm_config_cache": str(ROOT / ".nox" / "_npm-cache")},
+                external=True,
+            )  # fmt: skip
+    python = str(Path(session.bin) / "python")
+    checks.run("pyright", str(pyright), "--pythonpath", python, external=True)
+    checks.run(
+        "pyright --verifytypes",
+        str(pyright), "--pythonpath", python,
+        "--verifytypes", "aiofiles", "--ignoreexternal",
+        external=True,
+    )  # fmt: skip
+    checks.finish()
+
+
+@nox.session(python=TOOLS_PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the MkDocs site in strict mode: any warning fails."""
+    session.install(*_group("docs"))
+    session.chdir(ROOT)
+    with _step(session, "mkdocs build --strict"):
+        session.run(
+            "mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"),
+            env={"NO_MKDOCS_2_WARNING": "1"},  # material's banner, not a finding
+        )  # fmt: skip
+
+
+@nox.session(name="format", python=TOOLS_PYTHON, default=False)
+def format_(session: nox.Session) -> None:
+    """Rewrite the tree with ruff's fixes and formatter."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", "--fix", str(ROOT))
+    session.run("ruff", "format", str(ROOT))
+
+
+@nox.session(python=TOOLS_PYTHON, default=False)
+def coverage(session: nox.Session) -> None:
+    """Run the suite under coverage on an editable install and print the report."""
+    session.install(*_group("test"), "coverage>=7.6")
+    session.install("-e", str(ROOT))
+    session.chdir(ROOT)
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", "-p", "no:cacheprovider")
+    session.run("coverage", "report")
+
+
+if __name__ == "__main__":  # `python noxfile.py` works like `nox`
+    nox.main()
