@@ -17,8 +17,9 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -68,7 +69,9 @@ async def test_open_does_nothing_until_entered(tmp_path: Path, loop_kind: str) -
     assert p.read_text() == "x"
 
 
-async def test_sync_open_not_called_before_await(tmp_path: Path, loop_kind: str) -> None:
+async def test_sync_open_not_called_before_await(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_text("data")
     with mock.patch("aiofiles.threadpool.sync_open", side_effect=builtins.open) as m:
@@ -111,7 +114,9 @@ async def test_sync_open_exact_call_defaults(tmp_path: Path, loop_kind: str) -> 
     )
 
 
-async def test_sync_open_exact_call_all_arguments_positional(tmp_path: Path, loop_kind: str) -> None:
+async def test_sync_open_exact_call_all_arguments_positional(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(b"data")
 
@@ -159,11 +164,15 @@ async def test_sync_open_exact_call_keywords(tmp_path: Path, loop_kind: str) -> 
     assert p.read_bytes() == b"x\r\n"
 
 
-async def test_sync_open_looked_up_at_every_call(tmp_path: Path, loop_kind: str) -> None:
+async def test_sync_open_looked_up_at_every_call(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_text("data")
     for _ in range(3):
-        with mock.patch("aiofiles.threadpool.sync_open", side_effect=builtins.open) as m:
+        with mock.patch(
+            "aiofiles.threadpool.sync_open", side_effect=builtins.open
+        ) as m:
             async with aiofiles.open(p):
                 pass
             async with aiofiles.open(p):
@@ -174,7 +183,9 @@ async def test_sync_open_looked_up_at_every_call(tmp_path: Path, loop_kind: str)
         assert await f.read() == "data"
 
 
-async def test_sync_open_return_value_is_wrapped(tmp_path: Path, loop_kind: str) -> None:
+async def test_sync_open_return_value_is_wrapped(
+    tmp_path: Path, loop_kind: str
+) -> None:
     sync = io.BytesIO(b"in memory")
     with mock.patch("aiofiles.threadpool.sync_open", return_value=sync):
         async with aiofiles.open("does-not-matter", "rb") as f:
@@ -193,7 +204,9 @@ async def test_loop_none_stores_running_loop(tmp_path: Path, loop_kind: str) -> 
         assert f._executor is None
 
 
-async def test_explicit_loop_and_executor_are_stored(tmp_path: Path, loop_kind: str) -> None:
+async def test_explicit_loop_and_executor_are_stored(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_text("x")
     loop = asyncio.get_running_loop()
@@ -252,7 +265,10 @@ async def test_explicit_executor_is_honoured_for_every_call(loop_kind: str) -> N
     assert open_threads and all(t.startswith("h4mine") for t in open_threads)
     for name in ("write", "seek", "read", "__exit__"):
         assert sync.threads.get(name), (name, sync.threads)
-        assert all(t.startswith("h4mine") for t in sync.threads[name]), (name, sync.threads)
+        assert all(t.startswith("h4mine") for t in sync.threads[name]), (
+            name,
+            sync.threads,
+        )
 
 
 async def test_io_runs_off_the_loop_thread(tmp_path: Path, loop_kind: str) -> None:
@@ -291,7 +307,9 @@ async def test_async_with_closes_and_clears_obj(tmp_path: Path, loop_kind: str) 
     assert cm._obj is None
 
 
-async def test_async_with_calls_file_exit_with_exception_info(tmp_path: Path, loop_kind: str) -> None:
+async def test_async_with_calls_file_exit_with_exception_info(
+    tmp_path: Path, loop_kind: str
+) -> None:
     # spec=io.BytesIO makes the mock dispatch like a BytesIO (AsyncBufferedIOBase)
     sync = mock.MagicMock(spec=io.BytesIO)
     sync.__exit__.return_value = True  # even a suppressing __exit__ must not suppress
@@ -315,7 +333,9 @@ async def test_async_with_exit_without_exception(loop_kind: str) -> None:
     sync.__exit__.assert_called_once_with(None, None, None)
 
 
-async def test_exception_in_block_propagates_and_closes(tmp_path: Path, loop_kind: str) -> None:
+async def test_exception_in_block_propagates_and_closes(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_text("x")
     holder = []
@@ -346,7 +366,9 @@ async def test_cancel_inside_block_still_closes(tmp_path: Path, loop_kind: str) 
     assert holder[0]._file.closed
 
 
-async def test_cancel_during_io_inside_block_still_closes(tmp_path: Path, loop_kind: str) -> None:
+async def test_cancel_during_io_inside_block_still_closes(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(b"x" * 1000)
     holder: list[Any] = []
@@ -437,7 +459,9 @@ _ERROR_IDS = [
 
 
 @pytest.mark.parametrize("case", _ERROR_IDS)
-async def test_errors_identical_to_builtin_open(tmp_path: Path, case: str, loop_kind: str) -> None:
+async def test_errors_identical_to_builtin_open(
+    tmp_path: Path, case: str, loop_kind: str
+) -> None:
     cases = {c[0]: c for c in _error_cases(tmp_path)}
     _, args, kwargs = cases[case]
     with pytest.raises(BaseException) as expected:
@@ -460,7 +484,9 @@ async def test_error_messages_from_contract(tmp_path: Path, loop_kind: str) -> N
     p.write_text("x")
     with pytest.raises(ValueError, match=r"^invalid mode: 'z'$"):
         await aiofiles.open(p, "z")
-    with pytest.raises(ValueError, match=r"^binary mode doesn't take an encoding argument$"):
+    with pytest.raises(
+        ValueError, match=r"^binary mode doesn't take an encoding argument$"
+    ):
         await aiofiles.open(p, "rb", encoding="utf-8")
     with pytest.raises(FileNotFoundError) as ei:
         await aiofiles.open(tmp_path / "missing")
@@ -530,11 +556,24 @@ SPEC: dict[type, tuple[set[str], set[str], set[str]]] = {
         {"detach", "fileno", "readable"},
         {"closed", "mode", "name", "raw"},
     ),
-    binary.AsyncFileIO: (FILEIO_CORO, {"fileno", "readable"}, {"closed", "mode", "name"}),
+    binary.AsyncFileIO: (
+        FILEIO_CORO,
+        {"fileno", "readable"},
+        {"closed", "mode", "name"},
+    ),
     text.AsyncTextIOWrapper: (
         TEXT_CORO,
         {"detach", "fileno"},
-        {"buffer", "closed", "encoding", "errors", "line_buffering", "mode", "name", "newlines"},
+        {
+            "buffer",
+            "closed",
+            "encoding",
+            "errors",
+            "line_buffering",
+            "mode",
+            "name",
+            "newlines",
+        },
     ),
 }
 
@@ -715,13 +754,13 @@ def run_sync_script(f: Any, cls: type, script: list[Op]) -> list[Any]:
             attr = getattr(f, name)
             value = attr if name in props else attr(*args)
             out.append((name, _normalise(name, value, f, buf)))
-        except Exception as e:  # noqa: BLE001 - compared with the async side
+        except Exception as e:
             out.append((name, _outcome_exc(e)))
     return out
 
 
 async def run_async_script(f: Any, cls: type, script: list[Op]) -> list[Any]:
-    coro, plain, props = SPEC[cls]
+    coro, _plain, props = SPEC[cls]
     out = []
     for op in script:
         name, args = _prepare_args(op)
@@ -732,7 +771,9 @@ async def run_async_script(f: Any, cls: type, script: list[Op]) -> list[Any]:
             else:
                 res = getattr(f, name)(*args)
                 if name in coro:
-                    assert inspect.isawaitable(res), f"{name} did not return an awaitable"
+                    assert inspect.isawaitable(res), (
+                        f"{name} did not return an awaitable"
+                    )
                     value = await res
                 else:
                     assert not inspect.isawaitable(res), f"{name} returned an awaitable"
@@ -740,7 +781,7 @@ async def run_async_script(f: Any, cls: type, script: list[Op]) -> list[Any]:
             out.append((name, _normalise(name, value, f, buf)))
         except AssertionError:
             raise
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             out.append((name, _outcome_exc(e)))
     return out
 
@@ -755,7 +796,7 @@ def _reset(p: Path, mode: str) -> None:
 
 def _compare(sync_out: list[Any], async_out: list[Any]) -> None:
     assert len(sync_out) == len(async_out)
-    for i, (s, a) in enumerate(zip(sync_out, async_out)):
+    for i, (s, a) in enumerate(zip(sync_out, async_out, strict=True)):
         assert a == s, f"step {i} ({s[0]}): sync={s[1]!r} async={a[1]!r}"
 
 
@@ -788,20 +829,30 @@ def _binary_cls(mode: str, buffering: int) -> type:
 
 @pytest.mark.parametrize("mode", TEXT_MODES)
 @pytest.mark.parametrize("variant", range(len(TEXT_VARIANTS)))
-async def test_text_methods_match_blocking_file(tmp_path: Path, mode: str, variant: int, loop_kind: str) -> None:
+async def test_text_methods_match_blocking_file(
+    tmp_path: Path, mode: str, variant: int, loop_kind: str
+) -> None:
     await _differential(
-        tmp_path / "f", mode, TEXT_VARIANTS[variant], text.AsyncTextIOWrapper, TEXT_SCRIPT
+        tmp_path / "f",
+        mode,
+        TEXT_VARIANTS[variant],
+        text.AsyncTextIOWrapper,
+        TEXT_SCRIPT,
     )
 
 
 @pytest.mark.parametrize("mode", BINARY_MODES)
 @pytest.mark.parametrize("buffering", [-1, 0, 4])
 async def test_binary_methods_match_blocking_file(
-    tmp_path: Path, mode: str, buffering: int,
+    tmp_path: Path,
+    mode: str,
+    buffering: int,
     loop_kind: str,
 ) -> None:
     cls = _binary_cls(mode, buffering)
-    await _differential(tmp_path / "f", mode, {"buffering": buffering}, cls, BINARY_SCRIPT)
+    await _differential(
+        tmp_path / "f", mode, {"buffering": buffering}, cls, BINARY_SCRIPT
+    )
 
 
 async def test_read_default_arguments(tmp_path: Path, loop_kind: str) -> None:
@@ -821,7 +872,9 @@ async def test_read_default_arguments(tmp_path: Path, loop_kind: str) -> None:
         assert await f.readall() == CONTENT
 
 
-async def test_write_returns_count_and_truncate_returns_size(tmp_path: Path, loop_kind: str) -> None:
+async def test_write_returns_count_and_truncate_returns_size(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     async with aiofiles.open(p, "w", encoding="utf-8") as f:
         assert await f.write("h\u00e9llo") == 5
@@ -834,7 +887,9 @@ async def test_write_returns_count_and_truncate_returns_size(tmp_path: Path, loo
     assert p.read_bytes() == b"12"
 
 
-async def test_read1_on_write_only_file_raises_unsupported(tmp_path: Path, loop_kind: str) -> None:
+async def test_read1_on_write_only_file_raises_unsupported(
+    tmp_path: Path, loop_kind: str
+) -> None:
     async with aiofiles.open(tmp_path / "f", "wb") as f:
         with pytest.raises(io.UnsupportedOperation):
             await f.read1()
@@ -851,7 +906,9 @@ async def test_read1_on_write_only_file_raises_unsupported(tmp_path: Path, loop_
 async def test_properties_reflect_sync_object(tmp_path: Path, loop_kind: str) -> None:
     p = tmp_path / "f"
     p.write_bytes(CONTENT)
-    async with aiofiles.open(p, "r", encoding="latin-1", errors="ignore", newline=None) as f:
+    async with aiofiles.open(
+        p, "r", encoding="latin-1", errors="ignore", newline=None
+    ) as f:
         assert f.name == f._file.name
         assert f.mode == "r"
         assert f.encoding == "latin-1"
@@ -879,7 +936,9 @@ async def test_properties_reflect_sync_object(tmp_path: Path, loop_kind: str) ->
         assert await f.writable() is True
 
 
-async def test_detach_is_plain_and_returns_underlying(tmp_path: Path, loop_kind: str) -> None:
+async def test_detach_is_plain_and_returns_underlying(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(CONTENT)
     f = await aiofiles.open(p, "r", encoding="utf-8")
@@ -944,7 +1003,9 @@ def _cls_for(mode: str, buffering: int) -> type:
 
 @pytest.mark.parametrize("mode,buffering", CLOSE_MODES)
 async def test_use_after_close_matches_blocking_file(
-    tmp_path: Path, mode: str, buffering: int,
+    tmp_path: Path,
+    mode: str,
+    buffering: int,
     loop_kind: str,
 ) -> None:
     p = tmp_path / "f"
@@ -963,21 +1024,23 @@ async def test_use_after_close_matches_blocking_file(
         args = argf(mode)
         try:
             expected: Any = ("ok", getattr(sf, name)(*args))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             expected = _outcome_exc(e)
         try:
             res = getattr(af, name)(*argf(mode))
             if name in coro:
                 res = await res
             got: Any = ("ok", res)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             got = _outcome_exc(e)
         assert got == expected, name
 
 
 @pytest.mark.parametrize("mode,buffering", CLOSE_MODES)
 async def test_main_io_after_close_raises_value_error(
-    tmp_path: Path, mode: str, buffering: int,
+    tmp_path: Path,
+    mode: str,
+    buffering: int,
     loop_kind: str,
 ) -> None:
     p = tmp_path / "f"
@@ -1003,17 +1066,28 @@ async def test_main_io_after_close_raises_value_error(
     await f.close()
 
 
-async def test_text_closed_message_from_contract(tmp_path: Path, loop_kind: str) -> None:
+async def test_text_closed_message_from_contract(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_text("x")
     async with aiofiles.open(p) as f:
         pass
-    for coro in (f.read(), f.readline(), f.readlines(), f.seek(0), f.tell(), f.write("x")):
+    for coro in (
+        f.read(),
+        f.readline(),
+        f.readlines(),
+        f.seek(0),
+        f.tell(),
+        f.write("x"),
+    ):
         with pytest.raises(ValueError, match=r"^I/O operation on closed file\.$"):
             await coro
 
 
-async def test_close_inside_async_with_then_exit(tmp_path: Path, loop_kind: str) -> None:
+async def test_close_inside_async_with_then_exit(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     async with aiofiles.open(p, "w") as f:
         await f.write("x")
@@ -1023,7 +1097,9 @@ async def test_close_inside_async_with_then_exit(tmp_path: Path, loop_kind: str)
 
 
 @pytest.mark.parametrize("mode", ["r", "rb", "rb+"])
-async def test_after_detach_io_raises_and_exit_raises(tmp_path: Path, mode: str, loop_kind: str) -> None:
+async def test_after_detach_io_raises_and_exit_raises(
+    tmp_path: Path, mode: str, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(CONTENT)
     sf = builtins.open(p, mode)
@@ -1075,7 +1151,10 @@ ITER_CONTENTS = [
     ],
 )
 async def test_async_iteration_matches_sync_iteration(
-    tmp_path: Path, content: int, mode: str, kwargs: dict[str, Any],
+    tmp_path: Path,
+    content: int,
+    mode: str,
+    kwargs: dict[str, Any],
     loop_kind: str,
 ) -> None:
     p = tmp_path / "f"
@@ -1104,14 +1183,18 @@ async def test_anext_uses_readline(tmp_path: Path, loop_kind: str) -> None:
         assert await f.readline() == ""
 
 
-async def test_async_iteration_on_write_only_file_raises(tmp_path: Path, loop_kind: str) -> None:
+async def test_async_iteration_on_write_only_file_raises(
+    tmp_path: Path, loop_kind: str
+) -> None:
     async with aiofiles.open(tmp_path / "f", "w") as f:
         with pytest.raises(io.UnsupportedOperation):
             async for _ in f:
                 pass
 
 
-async def test_empty_line_ends_iteration_with_empty_sentinels(tmp_path: Path, loop_kind: str) -> None:
+async def test_empty_line_ends_iteration_with_empty_sentinels(
+    tmp_path: Path, loop_kind: str
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(b"x\n")
     async with aiofiles.open(p, "rb") as f:
@@ -1159,7 +1242,9 @@ async def test_stored_loop_wins_over_running_loop(loop_kind: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-async def test_stdout_with_capsys(capsys: pytest.CaptureFixture[str], loop_kind: str) -> None:
+async def test_stdout_with_capsys(
+    capsys: pytest.CaptureFixture[str], loop_kind: str
+) -> None:
     await aiofiles.stdout.write("hello ")
     await aiofiles.stdout.write("world\n")
     await aiofiles.stdout.flush()
@@ -1170,7 +1255,9 @@ async def test_stdout_with_capsys(capsys: pytest.CaptureFixture[str], loop_kind:
     assert err == "oops\n"
 
 
-async def test_stdout_bytes_with_capsys(capsys: pytest.CaptureFixture[str], loop_kind: str) -> None:
+async def test_stdout_bytes_with_capsys(
+    capsys: pytest.CaptureFixture[str], loop_kind: str
+) -> None:
     await aiofiles.stdout_bytes.write(b"raw bytes\n")
     await aiofiles.stdout_bytes.flush()
     await aiofiles.stderr_bytes.write(b"raw err\n")
@@ -1193,7 +1280,9 @@ async def test_stdio_loop_is_running_loop(loop_kind: str) -> None:
         assert obj._loop is loop
 
 
-async def test_stdio_follows_redirection(monkeypatch: pytest.MonkeyPatch, loop_kind: str) -> None:
+async def test_stdio_follows_redirection(
+    monkeypatch: pytest.MonkeyPatch, loop_kind: str
+) -> None:
     first = io.StringIO()
     second = io.StringIO()
     monkeypatch.setattr(sys, "stdout", first)
@@ -1207,7 +1296,9 @@ async def test_stdio_follows_redirection(monkeypatch: pytest.MonkeyPatch, loop_k
 
 async def test_stdin_text(monkeypatch: pytest.MonkeyPatch, loop_kind: str) -> None:
     monkeypatch.setattr(
-        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"line1\nline2\nlast"), encoding="utf-8")
+        sys,
+        "stdin",
+        io.TextIOWrapper(io.BytesIO(b"line1\nline2\nlast"), encoding="utf-8"),
     )
     assert await aiofiles.stdin.readline() == "line1\n"
     assert [line async for line in aiofiles.stdin] == ["line2\n", "last"]
@@ -1363,9 +1454,9 @@ async def test_utils_decorators_on_third_party_subclass(loop_kind: str) -> None:
     assert inspect.iscoroutinefunction(_ThirdParty.fail)
     assert inspect.iscoroutinefunction(_ThirdParty.maybe)
     assert not inspect.iscoroutinefunction(_ThirdParty.direct)
-    assert isinstance(inspect.getattr_static(_ThirdParty, "size"), property) or inspect.isdatadescriptor(
-        inspect.getattr_static(_ThirdParty, "size")
-    )
+    assert isinstance(
+        inspect.getattr_static(_ThirdParty, "size"), property
+    ) or inspect.isdatadescriptor(inspect.getattr_static(_ThirdParty, "size"))
 
     thing = _Thing()
     f = _ThirdParty(thing, loop=None, executor=None)

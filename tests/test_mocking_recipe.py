@@ -15,6 +15,7 @@ import aiofiles
 import aiofiles.threadpool
 
 # --- the README recipe, verbatim -------------------------------------------
+# fmt: off
 
 aiofiles.threadpool.wrap.register(mock.MagicMock)(
     lambda *args, **kwargs: aiofiles.threadpool.AsyncBufferedIOBase(*args, **kwargs)
@@ -35,12 +36,13 @@ async def test_stuff(loop_kind: str) -> None:
         read=lambda *args, **kwargs: next(file_chunks_iter)
     )
 
-    with mock.patch('aiofiles.threadpool.sync_open', return_value=mock_file_stream) as mock_open:
+    with mock.patch('aiofiles.threadpool.sync_open', return_value=mock_file_stream) as mock_open:  # noqa: F841
         async with aiofiles.open('filename', 'w') as f:
             await f.write(write_data)
             assert await f.read() == b'file chunks 1'
 
         mock_file_stream.write.assert_called_once_with(write_data)
+# fmt: on
 
 
 # --- the short form of the recipe from the contract ------------------------
@@ -49,7 +51,9 @@ async def test_stuff(loop_kind: str) -> None:
 async def test_write_recipe(loop_kind: str) -> None:
     data = "some data"
     mock_file = mock.MagicMock()
-    with mock.patch("aiofiles.threadpool.sync_open", return_value=mock_file) as mock_open:
+    with mock.patch(
+        "aiofiles.threadpool.sync_open", return_value=mock_file
+    ) as mock_open:
         async with aiofiles.open("f", "w") as f:
             assert isinstance(f, aiofiles.threadpool.AsyncBufferedIOBase)
             assert f._file is mock_file
