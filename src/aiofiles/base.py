@@ -145,6 +145,8 @@ class AsyncBase(Generic[_T]):
 class AsyncIndirectBase(AsyncBase[_T]):
     """A file object that looks its blocking file up on every call (stdio)."""
 
+    _engine_ok = False  # the blocking object may change between calls
+
     def __init__(
         self,
         name: str,

@@ -1,0 +1,573 @@
+"""The engine behind every async file object: where each operation runs.
+
+Rules:
+
+Rule 1. Every operation runs on the real blocking file object (``self._file``), so
+        results, positions, ``tell()`` cookies and exceptions are the blocking
+        file's by construction. The engine only decides *where* it runs: inline on
+        the loop thread, or off the loop in the file's turn (``base`` Rules 1-3).
+Rule 2. An operation runs inline only if (a) no other operation on the file is
+        queued or running, (b) the file is a regular file wrapped by one of the
+        stdlib's own io classes, (c) the work is bounded (``INLINE_MAX`` bytes at
+        most) and (d) every byte the io stack may fetch from the OS for it lies in
+        the *window*: a byte range known to be in the page cache, learnt from a
+        non-blocking probe (``preadv(RWF_NOWAIT)``) on the loop, or read by the
+        worker after an off-loop read. If the window is stale (pages evicted), the
+        cost is a short stall, never a wrong result (Rule 1).
+Rule 3. Bounds are conservative: a read of ``n`` bytes at position ``p`` touches
+        at most ``[p, p + n + 2 * buffer_size)``; a text read of ``n`` characters
+        at most ``8 * n`` bytes plus two chunks and two buffers; a readline is
+        inline only if a line terminator lies in the window far enough from its
+        end (``_nl_last``), or the window reaches end of file.
+Rule 4. Inline work is paid for in *credit*; when a file has served
+        ``INLINE_CREDIT`` bytes inline (each call also costs ``CALL_COST``), the
+        next call yields to the loop once, so a task reading a cached file in a
+        tight loop never starves other tasks.
+Rule 5. Writes to write-only regular files are queued on the loop side
+        (``_wq``) after the checks the blocking call would make have passed on
+        the loop (type, encodability, line buffering), and are handed to the
+        blocking object, in order, before any other operation, or when
+        ``WRITE_QUEUE_MAX`` is reached. Data accepted by ``write()`` is never
+        dropped: closing, flushing and garbage collection hand it over first.
+Rule 6. Closing a read-only regular file is done inline (no data to flush).
+Rule 7. ``tell()`` of a buffered file is an ``lseek`` system call, too dear for
+        every call; the loop side keeps ``_hi``, an upper bound of where the io
+        stack reads next (exact for binary files, ``_per`` bytes per character for
+        text), advanced by what each inline call returned, and asks the file
+        itself only when that bound leaves the window. Any call that does not
+        run inline forgets it (``_hi = -1``) unless the worker measured it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import concurrent.futures
+import errno
+import io
+import os
+import stat
+import threading
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from .base import AsyncBase
+
+_T = TypeVar("_T")
+
+INLINE_MAX = 256 * 1024  #: largest read done on the loop thread
+INLINE_CREDIT = 1024 * 1024  #: bytes served inline between two yields
+CALL_COST = 256  #: credit each inline call costs besides its bytes
+WINDOW = 512 * 1024  #: bytes the worker or a probe looks ahead
+FIRST_WINDOW = 64 * 1024  #: the window read right after open
+WRITE_QUEUE_MAX = 256 * 1024  #: queued write bytes (or chars) before a hand-over
+
+_HAVE_NOWAIT = hasattr(os, "RWF_NOWAIT") and hasattr(os, "preadv")
+_nowait_broken = False  # set once the OS refuses RWF_NOWAIT
+_scratch = threading.local()
+
+_RAW_READERS = (io.BufferedReader, io.BufferedRandom)
+_RAW_WRITERS = (io.BufferedWriter, io.BufferedRandom)
+
+
+
+def _buffer_size(buffered: Any) -> int:
+    """The buffer size of a stdlib Buffered* object (it has no public attribute)."""
+    size = int(buffered.__sizeof__()) - type(buffered).__basicsize__
+    return size if 0 < size <= 64 * 1024 * 1024 else 1024 * 1024
+
+
+def scan_window(
+    fd: int, pos: int, size: int, patterns: tuple[bytes, ...], margin: int
+) -> tuple[int, int, bool, int]:
+    """Read ``size`` bytes at ``pos`` (blocking; for workers) and describe them.
+
+    Returns ``(start, end, eof, nl_last)``: the cached range, whether it reaches
+    end of file, and the absolute offset of the last line terminator lying at
+    least ``margin`` bytes before ``end`` (``-1`` if none).
+    """
+    data = os.pread(fd, size, pos)
+    return _describe(data, len(data), pos, len(data) < size, patterns, margin)
+
+
+def _describe(
+    data: Any, n: int, pos: int, eof: bool, patterns: tuple[bytes, ...], margin: int
+) -> tuple[int, int, bool, int]:
+    nl_last = -1
+    limit = n - margin
+    if limit > 0:
+        for pattern in patterns:
+            i = data.rfind(pattern, 0, limit)
+            if i > nl_last:
+                nl_last = i
+    return pos, pos + n, eof, (pos + nl_last if nl_last >= 0 else -1)
+
+
+def probe_window(
+    fd: int, pos: int, patterns: tuple[bytes, ...], margin: int
+) -> tuple[int, int, bool, int] | None:
+    """Learn without blocking how much at ``pos`` is in the page cache."""
+    global _nowait_broken
+    if _nowait_broken:
+        return None
+    buf = getattr(_scratch, "buf", None)
+    if buf is None:
+        buf = _scratch.buf = bytearray(WINDOW)
+    try:
+        n = os.preadv(fd, [buf], pos, os.RWF_NOWAIT)
+        eof = False
+        if n < WINDOW:
+            try:
+                eof = os.preadv(fd, [bytearray(1)], pos + n, os.RWF_NOWAIT) == 0
+            except BlockingIOError:
+                pass
+    except BlockingIOError:
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+            _nowait_broken = True
+        return None
+    if n == 0 and not eof:
+        return None
+    return _describe(buf, n, pos, eof, patterns, margin)
+
+
+class AsyncFile(AsyncBase[_T]):
+    """The common methods of every async file class (see the module rules)."""
+
+    _engine_ok = True  # False for the Indirect classes (stdio)
+
+    def __init__(
+        self,
+        file: Any,
+        loop: asyncio.AbstractEventLoop | None = None,
+        executor: concurrent.futures.Executor | None = None,
+    ) -> None:
+        super().__init__(file, loop, executor)
+        # Every attribute the hot paths read is made here, always in this order,
+        # so that instances share one layout (CPython specialises on it).
+        self._hi = -1  # upper bound of where the io stack reads next (Rule 7)
+        self._win_start = 0  # the window (Rule 2): [start, end) is cached
+        self._win_end = -1
+        self._win_eof = False
+        self._nl_last = -1  # last line terminator far enough inside the window
+        self._per = 1  # bytes one returned item (byte or character) may stand for
+        self._margin = 0  # bytes the io stack may fetch beyond what it returns
+        self._credit = INLINE_CREDIT  # Rule 4
+        self._rkind = 0  # 0: no inline reads, 1: buffered binary, 2: text, 3: FileIO
+        self._fd = -1
+        self._bufpos: Callable[[], int] | None = None
+        self._bufsize = 0
+        self._patterns: tuple[bytes, ...] = ()
+        self._wq: list[Any] | None = None  # queued writes (Rule 5)
+        self._wq_size = 0
+        self._wtext = False
+        self._ascii_ok = False
+        self._encoding = "utf-8"
+        self._errors = "strict"
+        self._line_buffering = False
+        self._inline_close = False
+        if self._engine_ok:
+            try:
+                self._setup_engine(file)
+            except Exception:  # an odd object: everything goes off the loop
+                self._rkind = 0
+                self._wq = None
+
+    # -- engine set-up --------------------------------------------------------
+
+    def _setup_engine(self, f: Any) -> None:
+        cls = type(f)
+        if cls is io.TextIOWrapper:
+            buffered = f.buffer
+            if type(buffered) not in (io.BufferedReader, io.BufferedWriter, io.BufferedRandom):
+                return
+            raw = buffered.raw
+            bufsize = _buffer_size(buffered)
+            chunk = int(getattr(f, "_CHUNK_SIZE", 8192))
+            text = True
+        elif cls in (io.BufferedReader, io.BufferedWriter, io.BufferedRandom):
+            buffered = f
+            raw = f.raw
+            bufsize = _buffer_size(f)
+            chunk = 0
+            text = False
+        elif cls is io.FileIO:
+            buffered = None
+            raw = f
+            bufsize = 0
+            chunk = 0
+            text = False
+        else:
+            return
+        if type(raw) is not io.FileIO or raw.closed:
+            return
+        fd = raw.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return
+        self._fd = fd
+        readable = f.readable()
+        writable = f.writable()
+        if readable:
+            if text:
+                self._rkind = 2
+                self._bufpos = buffered.tell
+                self._margin = 2 * bufsize + 2 * chunk
+                if "\r\n".encode(f.encoding) == b"\r\n":  # ASCII-compatible codec
+                    self._patterns = (b"\n",)  # ends a line for newline None, "" and "\n"
+                self._per = 4 if codecs.lookup(f.encoding).name.startswith("utf-8") else 8
+            elif buffered is not None:
+                self._rkind = 1
+                self._bufpos = f.tell
+                self._margin = 2 * bufsize
+                self._patterns = (b"\n",)
+            else:
+                self._rkind = 3
+                self._bufpos = f.tell
+                self._margin = 0
+                self._patterns = (b"\n",)
+            self._bufsize = bufsize
+        if writable and not readable and type(buffered) is io.BufferedWriter:
+            if text:
+                if f.write_through:
+                    return
+                self._wtext = True
+                self._encoding = f.encoding
+                self._errors = f.errors
+                self._line_buffering = f.line_buffering
+                try:
+                    bytes(range(128)).decode("ascii").encode(self._encoding, self._errors)
+                    self._ascii_ok = True
+                except (UnicodeError, LookupError):
+                    self._ascii_ok = False
+            self._wq = []
+        self._inline_close = readable and not writable
+
+    def _newline_hint(self, newline: str | None) -> None:
+        """Told by ``open()``: the ``newline=`` the text file was opened with."""
+        if self._patterns and newline in ("\r", "\r\n"):
+            self._patterns = (newline.encode("ascii"),)
+
+    def _set_window(self, window: tuple[int, int, bool, int] | None) -> None:
+        if window is not None:
+            self._win_start, self._win_end, self._win_eof, self._nl_last = window
+
+    # -- inline decisions (Rules 2-4) ---------------------------------------------
+
+    def _read_pos(self) -> int:
+        """Where the io stack reads next (exactly), or -1 if inline reading is off."""
+        if self._busy or not self._rkind:
+            return -1
+        try:
+            self._hi = pos = self._bufpos()  # type: ignore[misc]
+        except Exception:  # closed, detached: the real call will say so
+            self._hi = -1
+            return -1
+        return pos
+
+    def _covered(self, pos: int, need: int) -> bool:
+        """May the io stack fetch ``need`` bytes from ``pos`` without blocking?"""
+        if pos < 0:
+            return False
+        if self._win_start <= pos and (pos + need <= self._win_end or self._win_eof):
+            return True
+        self._set_window(probe_window(self._fd, pos, self._patterns, self._margin))
+        return self._win_start <= pos and (pos + need <= self._win_end or self._win_eof)
+
+    def _read_bound(self, size: int) -> int:
+        """Bytes the io stack may fetch to serve ``read(size)`` (Rule 3)."""
+        return self._per * size + self._margin
+
+    def _inline_read_ok(self, size: int | None) -> bool:
+        pos = self._read_pos()
+        if pos < 0:
+            return False
+        if size is None or size < 0:
+            if not self._covered(pos, 0):
+                return False
+            return self._win_eof and self._win_end - pos <= INLINE_MAX
+        if size > INLINE_MAX:
+            return False
+        return self._covered(pos, self._read_bound(size))
+
+    def _inline_readline_ok(self, size: int | None) -> bool:
+        if size is not None and size >= 0:
+            return self._inline_read_ok(size)
+        pos = self._read_pos()
+        if pos < 0:
+            return False
+        if not self._covered(pos, 0):
+            return False
+        if self._win_start <= pos <= self._nl_last:
+            return True
+        return self._win_eof and self._win_end - pos <= INLINE_MAX
+
+    def _advance(self, n: int) -> None:
+        """Account for an inline call that returned ``n`` bytes or characters."""
+        if self._hi >= 0:
+            self._hi += self._per * n
+        self._credit -= n + CALL_COST
+
+    async def _breathe(self) -> None:
+        """Yield to the loop once (Rule 4)."""
+        self._credit = INLINE_CREDIT
+        await asyncio.sleep(0)
+
+    # -- off-loop calls ---------------------------------------------------------------
+
+    def _take_queue(self) -> Any:
+        """Remove and return the queued writes, joined; ``None`` if there are none."""
+        q = self._wq
+        if not q:
+            return None
+        self._wq = []
+        self._wq_size = 0
+        return "".join(q) if self._wtext else b"".join(q)
+
+    async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` off the loop in this file's turn, after queued writes."""
+        await self._take_turn()
+        self._hi = -1
+        return await self._submit_in_turn(self._job(fn, args))
+
+    def _job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], Any]:
+        queued = self._take_queue()
+        if queued is None:
+            return lambda: fn(*args)
+        write = self._file.write
+
+        def job() -> Any:
+            write(queued)
+            return fn(*args)
+
+        return job
+
+    async def _call_read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Like ``_call`` for reads: the worker also reads the next window ahead."""
+        await self._take_turn()
+        self._hi = -1
+        job = self._job(fn, args)
+        if not self._rkind:
+            return await self._submit_in_turn(job)
+        fd, bufpos, patterns, margin = self._fd, self._bufpos, self._patterns, self._margin
+
+        def read_and_look_ahead() -> Any:
+            result = job()
+            try:
+                pos = bufpos()  # type: ignore[misc]
+                window = scan_window(fd, pos, WINDOW, patterns, margin)
+            except Exception:
+                pos, window = -1, None
+            return result, pos, window
+
+        def apply(ok: bool, value: Any) -> Any:
+            if not ok:
+                raise value
+            result, pos, window = value
+            self._hi = pos
+            self._set_window(window)
+            return result
+
+        return await self._submit_in_turn(read_and_look_ahead, apply)
+
+    # -- reading ------------------------------------------------------------------
+
+    async def read(self, size: int = -1) -> _T:
+        hi = self._hi
+        if (
+            0 <= size <= INLINE_MAX
+            and self._win_start <= hi
+            and hi + self._per * size + self._margin <= self._win_end
+            and self._credit > 0
+            and not self._busy
+        ):  # Rules 2 and 7, checked without a call: this is the hot path
+            data = self._file.read(size)
+            n = len(data)
+            self._hi = hi + self._per * n
+            self._credit -= n + CALL_COST
+            return data  # type: ignore[no-any-return]
+        if self._credit <= 0:
+            await self._breathe()
+        if self._inline_read_ok(size):
+            data = self._file.read(size)
+            self._advance(len(data))
+            return data  # type: ignore[no-any-return]
+        return await self._call_read(self._file.read, size)  # type: ignore[no-any-return]
+
+    async def readline(self, size: int | None = -1) -> _T:
+        if self._credit <= 0:
+            await self._breathe()
+        if self._inline_readline_ok(size):
+            line = self._file.readline(size)
+            self._advance(len(line))
+            return line  # type: ignore[no-any-return]
+        return await self._call_read(self._file.readline, size)  # type: ignore[no-any-return]
+
+    async def __anext__(self) -> _T:
+        hi = self._hi
+        if (
+            self._win_start <= hi <= self._nl_last
+            and self._credit > 0
+            and not self._busy
+        ):  # the hot path of ``async for``
+            line = self._file.readline()
+            n = len(line)
+            self._hi = hi + self._per * n
+            self._credit -= n + CALL_COST
+        else:
+            if self._credit <= 0:
+                await self._breathe()
+            if self._inline_readline_ok(-1):
+                line = self._file.readline()
+                self._advance(len(line))
+            else:
+                line = await self._call_read(self._file.readline)
+        if line:
+            return line  # type: ignore[no-any-return]
+        raise StopAsyncIteration
+
+    async def readlines(self, hint: int | None = -1) -> list[_T]:
+        if self._inline_read_ok(None):
+            lines = self._file.readlines(hint)
+            self._advance(sum(map(len, lines)))
+            return lines  # type: ignore[no-any-return]
+        return await self._call_read(self._file.readlines, hint)  # type: ignore[no-any-return]
+
+    # -- writing ------------------------------------------------------------------
+
+    async def write(self, data: Any) -> int:
+        q = self._wq
+        if q is not None and not self._busy:
+            accepted = self._accept(data)
+            if accepted is not None:
+                q.append(accepted)
+                self._wq_size += len(accepted)
+                if self._wq_size >= WRITE_QUEUE_MAX:
+                    await self._call(_noop)
+                return len(data) if self._wtext else len(accepted)
+        return await self._call(self._file.write, data)  # type: ignore[no-any-return]
+
+    def _accept(self, data: Any) -> Any:
+        """``data`` as it may be queued, or ``None`` if the blocking call must see it."""
+        if self._wtext:
+            if type(data) is not str:
+                return None
+            if not (self._ascii_ok and data.isascii()):
+                try:
+                    data.encode(self._encoding, self._errors)
+                except Exception:
+                    return None
+            if self._line_buffering and ("\n" in data or "\r" in data):
+                return None
+            return data
+        if type(data) is bytes:
+            return data
+        if isinstance(data, (bytearray, memoryview)):
+            try:
+                return bytes(data)
+            except Exception:
+                return None
+        return None
+
+    async def writelines(self, lines: Iterable[Any]) -> None:
+        if self._wq is not None and not self._busy:
+            lines = list(lines)
+            accepted = [self._accept(line) for line in lines]
+            if all(item is not None for item in accepted):
+                for item in accepted:
+                    self._wq.append(item)
+                    self._wq_size += len(item)
+                if self._wq_size >= WRITE_QUEUE_MAX:
+                    await self._call(_noop)
+                return
+        await self._call(self._file.writelines, lines)
+
+    async def flush(self) -> None:
+        await self._call(self._file.flush)
+
+    # -- positioning and the rest -------------------------------------------------------
+
+    async def seek(self, offset: int, whence: int = 0) -> int:
+        return await self._call(self._file.seek, offset, whence)  # type: ignore[no-any-return]
+
+    async def tell(self) -> int:
+        if not self._busy and self._rkind and not self._wq:
+            try:
+                return self._file.tell()  # type: ignore[no-any-return]
+            except Exception:
+                pass
+        return await self._call(self._file.tell)  # type: ignore[no-any-return]
+
+    async def truncate(self, size: int | None = None) -> int:
+        return await self._call(self._file.truncate, size)  # type: ignore[no-any-return]
+
+    async def seekable(self) -> bool:
+        return await self._call(self._file.seekable)  # type: ignore[no-any-return]
+
+    async def writable(self) -> bool:
+        return await self._call(self._file.writable)  # type: ignore[no-any-return]
+
+    async def isatty(self) -> bool:
+        return await self._call(self._file.isatty)  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        if self._inline_close and not self._busy:
+            self._inline_close = False
+            self._rkind = 0
+            self._file.close()
+            return
+        self._rkind = 0
+        await self._call(self._file.close)
+        self._wq = None
+
+    async def _exit_file(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        """What leaving ``async with aiofiles.open(...)`` does: ``_file.__exit__``."""
+        self._rkind = 0
+        try:
+            await self._call(self._file.__exit__, exc_type, exc_val, exc_tb)
+        finally:
+            self._wq = None
+
+    def fileno(self) -> int:
+        return self._file.fileno()  # type: ignore[no-any-return]
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed  # type: ignore[no-any-return]
+
+    @property
+    def name(self) -> Any:
+        return self._file.name
+
+    @property
+    def mode(self) -> Any:
+        return self._file.mode
+
+    def _hand_over_now(self) -> None:
+        """Give queued writes to the blocking object synchronously (Rule 5)."""
+        queued = self._take_queue()
+        if queued is not None:
+            self._file.write(queued)
+
+    def __del__(self) -> None:
+        # A file dropped without close(): its queued writes reach the blocking
+        # object, whose own finaliser then flushes and closes it as it would
+        # have without us (with its ResourceWarning).
+        if self._wq:
+            try:
+                self._hand_over_now()
+            except Exception:
+                pass
+
+
+def _noop() -> None:
+    return None
+
+
+__all__ = ["AsyncFile"]

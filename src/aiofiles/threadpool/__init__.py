@@ -1,0 +1,257 @@
+"""``open()`` and ``wrap()``: blocking file objects made async."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import sys
+from collections.abc import Callable
+from functools import partial, singledispatch
+from io import (
+    BufferedIOBase,
+    BufferedRandom,
+    BufferedReader,
+    BufferedWriter,
+    FileIO,
+    TextIOBase,
+)
+from typing import Any, Literal, overload
+
+from .. import _offload
+from .._modes import (
+    OpenBinaryMode,
+    OpenBinaryModeReading,
+    OpenBinaryModeUpdating,
+    OpenBinaryModeWriting,
+    OpenTextMode,
+)
+from ..base import AiofilesContextManager, AsyncBase
+from .binary import (
+    AsyncBufferedIOBase,
+    AsyncBufferedReader,
+    AsyncFileIO,
+    AsyncIndirectBufferedIOBase,
+)
+from .text import AsyncTextIndirectIOWrapper, AsyncTextIOWrapper
+
+sync_open = open  # tests patch "aiofiles.threadpool.sync_open"; read at every call
+
+__all__ = [
+    "open",
+    "stdin",
+    "stdout",
+    "stderr",
+    "stdin_bytes",
+    "stdout_bytes",
+    "stderr_bytes",
+]
+
+_Opener = Callable[[str, int], int]
+_Loop = asyncio.AbstractEventLoop | None
+_Executor = concurrent.futures.Executor | None
+
+
+@overload
+def open(
+    file: Any,
+    mode: OpenTextMode = "r",
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> AiofilesContextManager[AsyncTextIOWrapper]: ...
+@overload
+def open(
+    file: Any,
+    mode: OpenBinaryMode,
+    buffering: Literal[0],
+    encoding: None = None,
+    errors: None = None,
+    newline: None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> AiofilesContextManager[AsyncFileIO]: ...
+@overload
+def open(
+    file: Any,
+    mode: OpenBinaryModeReading | OpenBinaryModeUpdating,
+    buffering: Literal[-1, 1] = -1,
+    encoding: None = None,
+    errors: None = None,
+    newline: None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> AiofilesContextManager[AsyncBufferedReader]: ...
+@overload
+def open(
+    file: Any,
+    mode: OpenBinaryModeWriting,
+    buffering: Literal[-1, 1] = -1,
+    encoding: None = None,
+    errors: None = None,
+    newline: None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> AiofilesContextManager[AsyncBufferedIOBase]: ...
+@overload
+def open(
+    file: Any,
+    mode: str,
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> AiofilesContextManager[AsyncBase[Any]]: ...
+
+
+def open(
+    file: Any,
+    mode: str = "r",
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> AiofilesContextManager[Any]:
+    """Open a file; await the result, or use it with ``async with``.
+
+    Takes ``builtins.open``'s arguments and raises its errors (when awaited).
+    Nothing happens until the result is awaited or entered.
+    """
+    return AiofilesContextManager(
+        _open(
+            file,
+            mode=mode,
+            buffering=buffering,
+            encoding=encoding,
+            errors=errors,
+            newline=newline,
+            closefd=closefd,
+            opener=opener,
+            loop=loop,
+            executor=executor,
+        )
+    )
+
+
+async def _open(
+    file: Any,
+    mode: str = "r",
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> Any:
+    running = asyncio.get_running_loop()
+    if loop is None:
+        loop = running
+    call = partial(
+        sync_open,
+        file,
+        mode=mode,
+        buffering=buffering,
+        encoding=encoding,
+        errors=errors,
+        newline=newline,
+        closefd=closefd,
+        opener=opener,
+    )
+    opened: asyncio.Future[Any] = running.create_future()
+
+    def done(ok: bool, value: Any) -> None:
+        if opened.cancelled():
+            if ok:  # nobody will ever see this file: close it, off the loop
+                _close_orphan(running, executor, value)
+        elif ok:
+            opened.set_result(value)
+        else:
+            opened.set_exception(value)
+
+    _offload.submit(running, executor, call, done)
+    try:
+        f = await opened
+    except asyncio.CancelledError:
+        if opened.done() and not opened.cancelled() and opened.exception() is None:
+            _close_orphan(running, executor, opened.result())
+        raise
+    obj = wrap(f, loop=loop, executor=executor)
+    hint = getattr(obj, "_newline_hint", None)
+    if hint is not None:
+        hint(newline)
+    return obj
+
+
+def _close_orphan(
+    loop: asyncio.AbstractEventLoop, executor: _Executor, f: Any
+) -> None:
+    _offload.submit(loop, executor, f.close, lambda ok, value: None)
+
+
+@singledispatch
+def wrap(file: Any, *, loop: _Loop = None, executor: _Executor = None) -> Any:
+    """Make a blocking file object async; ``wrap.register`` adds types."""
+    raise TypeError(f"Unsupported io type: {file}.")
+
+
+@wrap.register(TextIOBase)
+def _(file: TextIOBase, *, loop: _Loop = None, executor: _Executor = None) -> Any:
+    return AsyncTextIOWrapper(file, loop=loop, executor=executor)
+
+
+@wrap.register(BufferedWriter)
+@wrap.register(BufferedIOBase)
+def _(file: BufferedIOBase, *, loop: _Loop = None, executor: _Executor = None) -> Any:
+    return AsyncBufferedIOBase(file, loop=loop, executor=executor)
+
+
+@wrap.register(BufferedReader)
+@wrap.register(BufferedRandom)
+def _(file: BufferedReader, *, loop: _Loop = None, executor: _Executor = None) -> Any:
+    return AsyncBufferedReader(file, loop=loop, executor=executor)
+
+
+@wrap.register(FileIO)
+def _(file: FileIO, *, loop: _Loop = None, executor: _Executor = None) -> Any:
+    return AsyncFileIO(file, loop=loop, executor=executor)
+
+
+stdin = AsyncTextIndirectIOWrapper("sys.stdin", None, None, indirect=lambda: sys.stdin)
+stdout = AsyncTextIndirectIOWrapper("sys.stdout", None, None, indirect=lambda: sys.stdout)
+stderr = AsyncTextIndirectIOWrapper("sys.stderr", None, None, indirect=lambda: sys.stderr)
+stdin_bytes = AsyncIndirectBufferedIOBase(
+    "sys.stdin.buffer", None, None, indirect=lambda: sys.stdin.buffer
+)
+stdout_bytes = AsyncIndirectBufferedIOBase(
+    "sys.stdout.buffer", None, None, indirect=lambda: sys.stdout.buffer
+)
+stderr_bytes = AsyncIndirectBufferedIOBase(
+    "sys.stderr.buffer", None, None, indirect=lambda: sys.stderr.buffer
+)

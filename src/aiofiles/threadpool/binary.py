@@ -1,0 +1,98 @@
+"""Async wrappers of binary files: buffered (``rb``, ``wb``, ``rb+`` ...) and raw
+(``buffering=0``). The engine that decides where each call runs is ``_fileio``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._fileio import AsyncFile
+from ..base import AsyncIndirectBase
+
+__all__: list[str] = []
+
+
+class AsyncBufferedIOBase(AsyncFile[bytes]):
+    """The async version of ``io.BufferedWriter`` and ``io.BufferedIOBase``."""
+
+    async def read1(self, size: int = -1) -> bytes:
+        if self._credit <= 0:
+            await self._breathe()
+        if self._inline_read_ok(size if size >= 0 else self._bufsize):
+            data: bytes = self._file.read1(size)
+            self._advance(len(data))
+            return data
+        return await self._call_read(self._file.read1, size)  # type: ignore[no-any-return]
+
+    async def readinto(self, b: Any) -> int | None:
+        if self._credit <= 0:
+            await self._breathe()
+        try:
+            size = memoryview(b).nbytes
+        except TypeError:
+            size = -1
+        if size >= 0 and self._inline_read_ok(size):
+            n: int | None = self._file.readinto(b)
+            self._advance(n or 0)
+            return n
+        return await self._call_read(self._file.readinto, b)  # type: ignore[no-any-return]
+
+    def detach(self) -> Any:
+        self._hand_over_now()
+        self._rkind = 0
+        self._wq = None
+        return self._file.detach()
+
+    def readable(self) -> bool:
+        return self._file.readable()  # type: ignore[no-any-return]
+
+    @property
+    def raw(self) -> Any:
+        return self._file.raw
+
+
+class AsyncBufferedReader(AsyncBufferedIOBase):
+    """The async version of ``io.BufferedReader`` and ``io.BufferedRandom``."""
+
+    async def peek(self, size: int = 0) -> bytes:
+        if self._inline_read_ok(self._bufsize):
+            data: bytes = self._file.peek(size)
+            self._advance(0)
+            return data
+        return await self._call_read(self._file.peek, size)  # type: ignore[no-any-return]
+
+
+class AsyncFileIO(AsyncFile[bytes]):
+    """The async version of ``io.FileIO`` (files opened with ``buffering=0``)."""
+
+    async def readall(self) -> bytes:
+        if self._inline_read_ok(None):
+            data: bytes = self._file.readall()
+            self._advance(len(data))
+            return data
+        return await self._call_read(self._file.readall)  # type: ignore[no-any-return]
+
+    async def readinto(self, b: Any) -> int | None:
+        try:
+            size = memoryview(b).nbytes
+        except TypeError:
+            size = -1
+        if size >= 0 and self._inline_read_ok(size):
+            n: int | None = self._file.readinto(b)
+            self._advance(n or 0)
+            return n
+        return await self._call_read(self._file.readinto, b)  # type: ignore[no-any-return]
+
+    def readable(self) -> bool:
+        return self._file.readable()  # type: ignore[no-any-return]
+
+
+class AsyncIndirectBufferedIOBase(AsyncIndirectBase[bytes], AsyncBufferedIOBase):
+    """``AsyncBufferedIOBase`` over ``indirect()``, looked up on every call."""
+
+
+class AsyncIndirectBufferedReader(AsyncIndirectBase[bytes], AsyncBufferedReader):
+    """``AsyncBufferedReader`` over ``indirect()``, looked up on every call."""
+
+
+class AsyncIndirectFileIO(AsyncIndirectBase[bytes], AsyncFileIO):
+    """``AsyncFileIO`` over ``indirect()``, looked up on every call."""

@@ -1,0 +1,48 @@
+"""Async wrapper of text files. The engine that decides where each call runs is
+``_fileio``; decoding, newlines and ``tell()`` cookies are ``io.TextIOWrapper``'s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._fileio import AsyncFile
+from ..base import AsyncIndirectBase
+
+__all__: list[str] = []
+
+
+class AsyncTextIOWrapper(AsyncFile[str]):
+    """The async version of ``io.TextIOWrapper``."""
+
+    async def readable(self) -> bool:
+        return await self._call(self._file.readable)  # type: ignore[no-any-return]
+
+    def detach(self) -> Any:
+        self._hand_over_now()
+        self._rkind = 0
+        self._wq = None
+        return self._file.detach()
+
+    @property
+    def buffer(self) -> Any:
+        return self._file.buffer
+
+    @property
+    def encoding(self) -> str:
+        return self._file.encoding  # type: ignore[no-any-return]
+
+    @property
+    def errors(self) -> str | None:
+        return self._file.errors  # type: ignore[no-any-return]
+
+    @property
+    def line_buffering(self) -> bool:
+        return self._file.line_buffering  # type: ignore[no-any-return]
+
+    @property
+    def newlines(self) -> str | tuple[str, ...] | None:
+        return self._file.newlines  # type: ignore[no-any-return]
+
+
+class AsyncTextIndirectIOWrapper(AsyncIndirectBase[str], AsyncTextIOWrapper):
+    """``AsyncTextIOWrapper`` over ``indirect()``, looked up on every call."""
