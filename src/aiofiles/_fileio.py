@@ -133,6 +133,42 @@ def probe_window(
     return _describe(buf, n, pos, eof, patterns, margin)
 
 
+class _Unset(int):
+    """A default that was not passed. Forwarded calls leave it out, as aiofiles
+    25.1 did, so ``mock_file.read.assert_called_once_with()`` keeps working; it
+    still is the plain default value for everything else (and in signatures)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+
+class _UnsetNone:
+    """``None`` as a default that was not passed (see ``_Unset``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "None"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ALL: int = _Unset(-1)
+ZERO: int = _Unset(0)
+NONE: Any = _UnsetNone()
+
+
+def given(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``args`` without the trailing defaults the caller did not pass."""
+    n = len(args)
+    while n and type(args[n - 1]) in (_Unset, _UnsetNone):
+        n -= 1
+    return args if n == len(args) else args[:n]
+
+
 class AsyncFile(AsyncBase[_T]):
     """The common methods of every async file class (see the module rules)."""
 
@@ -332,6 +368,7 @@ class AsyncFile(AsyncBase[_T]):
         return await self._submit_in_turn(self._job(fn, args))
 
     def _job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], Any]:
+        args = given(args)
         queued = self._take_queue()
         if queued is None:
             return lambda: fn(*args)
@@ -373,7 +410,7 @@ class AsyncFile(AsyncBase[_T]):
 
     # -- reading ------------------------------------------------------------------
 
-    async def read(self, size: int = -1) -> _T:
+    async def read(self, size: int = ALL) -> _T:
         hi = self._hi
         if (
             0 <= size <= INLINE_MAX
@@ -395,7 +432,7 @@ class AsyncFile(AsyncBase[_T]):
             return data  # type: ignore[no-any-return]
         return await self._call_read(self._file.read, size)  # type: ignore[no-any-return]
 
-    async def readline(self, size: int | None = -1) -> _T:
+    async def readline(self, size: int | None = ALL) -> _T:
         if self._credit <= 0:
             await self._breathe()
         if self._inline_readline_ok(size):
@@ -427,9 +464,9 @@ class AsyncFile(AsyncBase[_T]):
             return line  # type: ignore[no-any-return]
         raise StopAsyncIteration
 
-    async def readlines(self, hint: int | None = -1) -> list[_T]:
+    async def readlines(self, hint: int | None = ALL) -> list[_T]:
         if self._inline_read_ok(None):
-            lines = self._file.readlines(hint)
+            lines = self._file.readlines(*given((hint,)))
             self._advance(sum(map(len, lines)))
             return lines  # type: ignore[no-any-return]
         return await self._call_read(self._file.readlines, hint)  # type: ignore[no-any-return]
@@ -488,7 +525,7 @@ class AsyncFile(AsyncBase[_T]):
 
     # -- positioning and the rest -------------------------------------------------------
 
-    async def seek(self, offset: int, whence: int = 0) -> int:
+    async def seek(self, offset: int, whence: int = ZERO) -> int:
         return await self._call(self._file.seek, offset, whence)  # type: ignore[no-any-return]
 
     async def tell(self) -> int:
@@ -499,7 +536,7 @@ class AsyncFile(AsyncBase[_T]):
                 pass
         return await self._call(self._file.tell)  # type: ignore[no-any-return]
 
-    async def truncate(self, size: int | None = None) -> int:
+    async def truncate(self, size: int | None = NONE) -> int:
         return await self._call(self._file.truncate, size)  # type: ignore[no-any-return]
 
     async def seekable(self) -> bool:

@@ -29,8 +29,6 @@ from typing import Any, Generic, TypeVar
 
 from . import _offload
 
-__all__: list[str] = []
-
 _T = TypeVar("_T")
 _V_co = TypeVar("_V_co", covariant=True)
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._fileio import AsyncFile
+from .._fileio import ALL, ZERO, AsyncFile
 from ..base import AsyncIndirectBase
-
-__all__: list[str] = []
 
 
 class AsyncBufferedIOBase(AsyncFile[bytes]):
     """The async version of ``io.BufferedWriter`` and ``io.BufferedIOBase``."""
 
-    async def read1(self, size: int = -1) -> bytes:
+    async def read1(self, size: int = ALL) -> bytes:
         if self._credit <= 0:
             await self._breathe()
         if self._inline_read_ok(size if size >= 0 else self._bufsize):
@@ -53,7 +51,7 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
 class AsyncBufferedReader(AsyncBufferedIOBase):
     """The async version of ``io.BufferedReader`` and ``io.BufferedRandom``."""
 
-    async def peek(self, size: int = 0) -> bytes:
+    async def peek(self, size: int = ZERO) -> bytes:
         if self._inline_read_ok(self._bufsize):
             data: bytes = self._file.peek(size)
             self._advance(0)
@@ -90,7 +88,7 @@ class AsyncIndirectBufferedIOBase(AsyncIndirectBase[bytes], AsyncBufferedIOBase)
     """``AsyncBufferedIOBase`` over ``indirect()``, looked up on every call."""
 
 
-class AsyncIndirectBufferedReader(AsyncIndirectBase[bytes], AsyncBufferedReader):
+class AsyncIndirectBufferedReader(AsyncIndirectBufferedIOBase, AsyncBufferedReader):
     """``AsyncBufferedReader`` over ``indirect()``, looked up on every call."""
 
 

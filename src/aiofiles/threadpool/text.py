@@ -8,8 +8,6 @@ from typing import Any
 from .._fileio import AsyncFile
 from ..base import AsyncIndirectBase
 
-__all__: list[str] = []
-
 
 class AsyncTextIOWrapper(AsyncFile[str]):
     """The async version of ``io.TextIOWrapper``."""

@@ -11,14 +11,6 @@ from typing import Any, TypeVar
 
 _C = TypeVar("_C", bound=type)
 
-__all__ = [
-    "cond_delegate_to_executor",
-    "delegate_to_executor",
-    "proxy_method_directly",
-    "proxy_property_directly",
-]
-
-
 def delegate_to_executor(*attrs: str) -> Callable[[_C], _C]:
     """Add coroutine methods that run ``self._file.<name>(...)`` off the loop."""
 
