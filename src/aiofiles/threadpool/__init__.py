@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import sys
+from stat import S_ISREG
 from collections.abc import Callable
 from functools import partial, singledispatch
 from io import (
@@ -17,7 +18,7 @@ from io import (
 )
 from typing import Any, Literal, overload
 
-from .. import _offload
+from .. import _fastpath, _offload
 from .._modes import (
     OpenBinaryMode,
     OpenBinaryModeReading,
@@ -184,6 +185,12 @@ async def _open(
         closefd=closefd,
         opener=opener,
     )
+    if opener is None and mode in _READ_ONLY_MODES:
+        st = _fastpath.cached_stat(file)
+        if st is not None and S_ISREG(st.st_mode):
+            # Resolved from the kernel's caches: opening cannot block (a
+            # regular file, for reading, no opener). Errors raise as usual.
+            return _wrapped(call(), loop, executor, newline)
     opened: asyncio.Future[Any] = running.create_future()
 
     def done(ok: bool, value: Any) -> None:
@@ -202,6 +209,13 @@ async def _open(
         if opened.done() and not opened.cancelled() and opened.exception() is None:
             _close_orphan(running, executor, opened.result())
         raise
+    return _wrapped(f, loop, executor, newline)
+
+
+_READ_ONLY_MODES = frozenset(("r", "rt", "tr", "rb", "br"))
+
+
+def _wrapped(f: Any, loop: _Loop, executor: _Executor, newline: str | None) -> Any:
     obj = wrap(f, loop=loop, executor=executor)
     hint = getattr(obj, "_newline_hint", None)
     if hint is not None:
