@@ -1,0 +1,438 @@
+"""An async ``pathlib``: :class:`Path` with the I/O of ``pathlib.Path`` as coroutines.
+
+Pure path operations (``/``, ``parent``, ``name``, ``with_suffix``, ...) are the
+standard library's own, synchronous, and return this module's classes. Every
+method that touches the file system is a coroutine that runs the standard
+library's method in a worker, with the same arguments, results and errors, in
+one hop. ``iterdir``, ``glob``, ``rglob`` and ``walk`` are async iterators that
+fetch their entries in batches::
+
+    from aiofiles.pathlib import Path
+
+    p = Path("data") / "report.txt"
+    if await p.exists():
+        text = await p.read_text()
+    async for py in Path("src").rglob("*.py"):
+        ...
+
+``Path`` is not a subclass of ``pathlib.Path`` (whose methods are blocking); it is
+a ``pathlib.PurePath``, so ``os.fspath()``, ``open()`` and every API that takes a
+path accept it.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from itertools import islice
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Literal,
+    ParamSpec,
+    TypeVar,
+    overload,
+)
+
+from . import _offload, _walk
+
+if TYPE_CHECKING:
+    from ._modes import (
+        OpenBinaryMode,
+        OpenBinaryModeReading,
+        OpenBinaryModeUpdating,
+        OpenBinaryModeWriting,
+        OpenTextMode,
+    )
+    from .base import AiofilesContextManager, AsyncBase
+    from .threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader, AsyncFileIO
+    from .threadpool.text import AsyncTextIOWrapper
+
+__all__ = [
+    "Path",
+    "PosixPath",
+    "PurePath",
+    "PurePosixPath",
+    "PureWindowsPath",
+    "WindowsPath",
+]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_PathT = TypeVar("_PathT", bound="Path")
+_StrPath = str | os.PathLike[str]
+
+# pathlib.UnsupportedOperation is new in 3.13 (a NotImplementedError subclass).
+_Unsupported: type[Exception] = getattr(
+    pathlib, "UnsupportedOperation", NotImplementedError
+)
+
+RESULTS_BATCH = 512  #: paths per worker job in iterdir, glob and rglob
+
+
+# -- pure paths ---------------------------------------------------------------------
+
+
+class PurePath(pathlib.PurePath):
+    """``pathlib.PurePath`` whose derived paths are of this module's classes.
+
+    Like the standard library's, instantiating it gives a ``PurePosixPath`` or a
+    ``PureWindowsPath``, depending on the system.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: _StrPath) -> PurePath:
+        if cls is PurePath:
+            flavoured = PureWindowsPath if os.name == "nt" else PurePosixPath
+            return super().__new__(flavoured, *args)  # pyright: ignore[reportArgumentType]
+        return super().__new__(cls, *args)
+
+
+class PurePosixPath(PurePath, pathlib.PurePosixPath):
+    """``pathlib.PurePosixPath``, from this module."""
+
+    __slots__ = ()
+
+
+class PureWindowsPath(PurePath, pathlib.PureWindowsPath):
+    """``pathlib.PureWindowsPath``, from this module."""
+
+    __slots__ = ()
+
+
+# -- the helpers behind the I/O methods ---------------------------------------------
+
+
+def _call(fn: Callable[..., _R], path: PurePath, args: Any, kwargs: Any) -> _R:
+    """Worker: run ``pathlib.Path``'s method ``fn`` on ``path``."""
+    return fn(pathlib.Path(path), *args, **kwargs)
+
+
+def _call_path(fn: Callable[..., pathlib.PurePath], path: _PathT, args: Any) -> _PathT:
+    """Worker: like ``_call``, for a method that returns a path; returns ours."""
+    return type(path)(fn(pathlib.Path(path), *args))
+
+
+def _forward(
+    fn: Callable[Concatenate[pathlib.Path, _P], _R],
+) -> Callable[Concatenate[Path, _P], Coroutine[Any, Any, _R]]:
+    """``pathlib.Path``'s method ``fn`` as a coroutine method run off the loop."""
+
+    async def method(self: Path, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return await _offload.run(_call, fn, self, args, kwargs)
+
+    method.__name__ = fn.__name__
+    method.__qualname__ = "Path." + fn.__name__
+    method.__doc__ = fn.__doc__
+    method.__wrapped__ = fn  # type: ignore[attr-defined]  # signature: pathlib's
+    return method
+
+
+if sys.version_info < (3, 12):
+
+    def _adopt(cls: type[_PathT], path: Any) -> _PathT:
+        # The parsed parts of a pathlib path of the same flavour, reused as they
+        # are: building from them skips the parsing (10x faster on 3.10/3.11).
+        return cls._from_parsed_parts(path._drv, path._root, path._parts)  # type: ignore[attr-defined, no-any-return]
+
+else:
+
+    def _adopt(cls: type[_PathT], path: Any) -> _PathT:
+        return cls(path)
+
+
+def _next_batch(
+    cls: type[_PathT], it: Iterator[pathlib.Path] | None, make: Callable[[], Any]
+) -> tuple[list[_PathT], Iterator[pathlib.Path]]:
+    """Worker: the next batch of ``it`` (made by ``make()`` at first) as ours."""
+    if it is None:
+        it = iter(make())
+    return [_adopt(cls, p) for p in islice(it, RESULTS_BATCH)], it
+
+
+async def _paths(
+    cls: type[_PathT],
+    make: Callable[[], Iterator[pathlib.Path]],
+    it: Iterator[pathlib.Path] | None = None,
+) -> AsyncIterator[_PathT]:
+    """Iterate a blocking iterator of pathlib paths in batches, off the loop."""
+    while True:
+        batch, it = await _offload.run(_next_batch, cls, it, make)
+        for path in batch:
+            yield path
+        if len(batch) < RESULTS_BATCH:
+            return
+
+
+# -- concrete paths -----------------------------------------------------------------
+
+
+class Path(PurePath):
+    """A path whose I/O methods are coroutines (and async iterators).
+
+    Instantiating it gives a ``PosixPath`` or a ``WindowsPath``, as with
+    ``pathlib.Path``. The methods are those of ``pathlib.Path`` on the running
+    Python, with the same arguments; ``walk`` is there on every Python (3.12's
+    semantics). ``open`` returns what ``aiofiles.open`` returns.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: _StrPath) -> Path:
+        if cls is Path:
+            flavoured = WindowsPath if os.name == "nt" else PosixPath
+            return super().__new__(flavoured, *args)  # type: ignore[return-value]  # pyright: ignore[reportArgumentType]
+        return super().__new__(cls, *args)  # type: ignore[return-value]
+
+    # -- forwarded as they are: one hop each, the result unchanged ----------------
+
+    stat = _forward(pathlib.Path.stat)
+    lstat = _forward(pathlib.Path.lstat)
+    exists = _forward(pathlib.Path.exists)
+    is_dir = _forward(pathlib.Path.is_dir)
+    is_file = _forward(pathlib.Path.is_file)
+    is_symlink = _forward(pathlib.Path.is_symlink)
+    is_socket = _forward(pathlib.Path.is_socket)
+    is_fifo = _forward(pathlib.Path.is_fifo)
+    is_block_device = _forward(pathlib.Path.is_block_device)
+    is_char_device = _forward(pathlib.Path.is_char_device)
+    is_mount = _forward(pathlib.Path.is_mount)
+    if sys.version_info >= (3, 12):
+        is_junction = _forward(pathlib.Path.is_junction)
+    read_bytes = _forward(pathlib.Path.read_bytes)
+    read_text = _forward(pathlib.Path.read_text)
+    write_bytes = _forward(pathlib.Path.write_bytes)
+    write_text = _forward(pathlib.Path.write_text)
+    touch = _forward(pathlib.Path.touch)
+    mkdir = _forward(pathlib.Path.mkdir)
+    unlink = _forward(pathlib.Path.unlink)
+    rmdir = _forward(pathlib.Path.rmdir)
+    chmod = _forward(pathlib.Path.chmod)
+    lchmod = _forward(pathlib.Path.lchmod)
+    symlink_to = _forward(pathlib.Path.symlink_to)
+    hardlink_to = _forward(pathlib.Path.hardlink_to)
+    if sys.version_info < (3, 12):
+        link_to = _forward(pathlib.Path.link_to)
+    owner = _forward(pathlib.Path.owner)
+    group = _forward(pathlib.Path.group)
+
+    # -- methods that return paths: the result is of this path's class ------------
+
+    async def absolute(self: _PathT) -> _PathT:
+        return await _offload.run(_call_path, pathlib.Path.absolute, self, ())
+
+    async def resolve(self: _PathT, strict: bool = False) -> _PathT:
+        return await _offload.run(_call_path, pathlib.Path.resolve, self, (strict,))
+
+    async def expanduser(self: _PathT) -> _PathT:
+        return await _offload.run(_call_path, pathlib.Path.expanduser, self, ())
+
+    async def readlink(self: _PathT) -> _PathT:
+        return await _offload.run(_call_path, pathlib.Path.readlink, self, ())
+
+    async def rename(self: _PathT, target: _StrPath) -> _PathT:
+        return await _offload.run(_call_path, pathlib.Path.rename, self, (target,))
+
+    async def replace(self: _PathT, target: _StrPath) -> _PathT:
+        return await _offload.run(_call_path, pathlib.Path.replace, self, (target,))
+
+    @classmethod
+    async def cwd(cls: type[_PathT]) -> _PathT:
+        return await _offload.run(lambda: cls(pathlib.Path.cwd()))
+
+    @classmethod
+    async def home(cls: type[_PathT]) -> _PathT:
+        return await _offload.run(lambda: cls(pathlib.Path.home()))
+
+    if sys.version_info >= (3, 13):
+
+        @classmethod
+        def from_uri(cls: type[_PathT], uri: str) -> _PathT:
+            """``pathlib.Path.from_uri``: pure, so synchronous."""
+            return cls(pathlib.Path.from_uri(uri))
+
+    async def samefile(self, other_path: _StrPath) -> bool:
+        # pathlib would call other_path.stat(), which is a coroutine on ours.
+        other = pathlib.Path(other_path) if isinstance(other_path, Path) else other_path
+        return await _offload.run(_call, pathlib.Path.samefile, self, (other,), {})
+
+    # -- open: this library's async file ---------------------------------------
+
+    @overload
+    def open(
+        self,
+        mode: OpenTextMode = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> AiofilesContextManager[AsyncTextIOWrapper]: ...
+    @overload
+    def open(
+        self,
+        mode: OpenBinaryMode,
+        buffering: Literal[0],
+        encoding: None = None,
+        errors: None = None,
+        newline: None = None,
+    ) -> AiofilesContextManager[AsyncFileIO]: ...
+    @overload
+    def open(
+        self,
+        mode: OpenBinaryModeReading | OpenBinaryModeUpdating,
+        buffering: Literal[-1, 1] = -1,
+        encoding: None = None,
+        errors: None = None,
+        newline: None = None,
+    ) -> AiofilesContextManager[AsyncBufferedReader]: ...
+    @overload
+    def open(
+        self,
+        mode: OpenBinaryModeWriting,
+        buffering: Literal[-1, 1] = -1,
+        encoding: None = None,
+        errors: None = None,
+        newline: None = None,
+    ) -> AiofilesContextManager[AsyncBufferedIOBase]: ...
+    @overload
+    def open(
+        self,
+        mode: str,
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> AiofilesContextManager[AsyncBase[Any]]: ...
+    def open(
+        self,
+        mode: str = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> AiofilesContextManager[Any]:
+        """Open the file: ``aiofiles.open(self, ...)``; await it or ``async with`` it."""
+        from .threadpool import open as open_async  # not at import: no cycle
+
+        return open_async(self, mode, buffering, encoding, errors, newline)
+
+    # -- async iterators: entries fetched in batches ------------------------------
+
+    def iterdir(self: _PathT) -> AsyncIterator[_PathT]:
+        """The directory's entries as paths, like ``pathlib.Path.iterdir``.
+
+        The directory is read at the first step (also on 3.13, whose
+        ``iterdir`` reads it when called), in a worker.
+        """
+        return _paths(type(self), lambda: pathlib.Path(self).iterdir())
+
+    if sys.version_info >= (3, 13):
+
+        def glob(
+            self: _PathT,
+            pattern: str,
+            *,
+            case_sensitive: bool | None = None,
+            recurse_symlinks: bool = False,
+        ) -> AsyncIterator[_PathT]:
+            """``pathlib.Path.glob``, its matches fetched in batches off the loop."""
+            found = pathlib.Path(self).glob(
+                pattern,
+                case_sensitive=case_sensitive,
+                recurse_symlinks=recurse_symlinks,
+            )
+            return _paths(type(self), lambda: found)
+
+        def rglob(
+            self: _PathT,
+            pattern: str,
+            *,
+            case_sensitive: bool | None = None,
+            recurse_symlinks: bool = False,
+        ) -> AsyncIterator[_PathT]:
+            """``pathlib.Path.rglob``, its matches fetched in batches off the loop."""
+            found = pathlib.Path(self).rglob(
+                pattern,
+                case_sensitive=case_sensitive,
+                recurse_symlinks=recurse_symlinks,
+            )
+            return _paths(type(self), lambda: found)
+
+    elif sys.version_info >= (3, 12):
+
+        def glob(
+            self: _PathT, pattern: str, *, case_sensitive: bool | None = None
+        ) -> AsyncIterator[_PathT]:
+            """``pathlib.Path.glob``, its matches fetched in batches off the loop."""
+            found = pathlib.Path(self).glob(pattern, case_sensitive=case_sensitive)
+            return _paths(type(self), lambda: found)
+
+        def rglob(
+            self: _PathT, pattern: str, *, case_sensitive: bool | None = None
+        ) -> AsyncIterator[_PathT]:
+            """``pathlib.Path.rglob``, its matches fetched in batches off the loop."""
+            found = pathlib.Path(self).rglob(pattern, case_sensitive=case_sensitive)
+            return _paths(type(self), lambda: found)
+
+    else:
+
+        def glob(self: _PathT, pattern: str) -> AsyncIterator[_PathT]:
+            """``pathlib.Path.glob``, its matches fetched in batches off the loop."""
+            found = pathlib.Path(self).glob(pattern)
+            return _paths(type(self), lambda: found)
+
+        def rglob(self: _PathT, pattern: str) -> AsyncIterator[_PathT]:
+            """``pathlib.Path.rglob``, its matches fetched in batches off the loop."""
+            found = pathlib.Path(self).rglob(pattern)
+            return _paths(type(self), lambda: found)
+
+    def walk(
+        self: _PathT,
+        top_down: bool = True,
+        on_error: Callable[[OSError], object] | None = None,
+        follow_symlinks: bool = False,
+    ) -> AsyncIterator[tuple[_PathT, list[str], list[str]]]:
+        """``pathlib.Path.walk`` (3.12's), on every Python, off the loop.
+
+        Yields ``(dirpath, dirnames, filenames)`` with ``dirpath`` a path of this
+        class. Unlike ``os.walk``, symlinks to directories are listed in
+        ``filenames`` unless ``follow_symlinks`` is true. ``on_error`` is called on
+        the loop thread; an error while a directory is being read is passed to it
+        too (3.13's behaviour; 3.12 raises it). Directories are listed in
+        batches, as ``aiofiles.os.walk`` lists them.
+        """
+        root = str(self)
+        cls = type(self)
+
+        def wrap(dirpath: str) -> _PathT:
+            return self if dirpath is root else cls(dirpath)
+
+        mode = _walk.FOLLOW if follow_symlinks else _walk.LINKS_AS_FILES
+        audit = ("pathlib.Path.walk", self, on_error, follow_symlinks)
+        return _walk.walk_tree(root, top_down, on_error, mode, None, audit, wrap)
+
+
+class PosixPath(Path, PurePosixPath):
+    """An async path on a POSIX system."""
+
+    __slots__ = ()
+
+    if os.name == "nt":
+
+        def __new__(cls, *args: _StrPath) -> PosixPath:
+            raise _Unsupported(f"cannot instantiate {cls.__name__!r} on your system")
+
+
+class WindowsPath(Path, PureWindowsPath):
+    """An async path on Windows."""
+
+    __slots__ = ()
+
+    if os.name != "nt":
+
+        def __new__(cls, *args: _StrPath) -> WindowsPath:
+            raise _Unsupported(f"cannot instantiate {cls.__name__!r} on your system")
