@@ -8,12 +8,14 @@ root masked) and the resulting trees are compared.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import inspect
 import os
 import stat as stat_mod
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,7 +68,32 @@ def make_tree(root: Path) -> Ctx:
     return Ctx(root)
 
 
-def snapshot(root: Path) -> list[tuple[str, str, Any]]:
+@pytest.fixture
+def tree(tmp_path: Path) -> Any:
+    """One test tree, built before the loop starts (the loop is timed)."""
+    ctx = make_tree(tmp_path / "t")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def twins(tmp_path: Path) -> Any:
+    """Two identical trees with the same mtimes: ``(want, got)``."""
+    want, got = make_tree(tmp_path / "want"), make_tree(tmp_path / "got")
+    for dirpath, dirnames, filenames in os.walk(want.root):
+        for entry in dirnames + filenames:
+            src = os.path.join(dirpath, entry)
+            dst = os.path.join(got.root, os.path.relpath(src, want.root))
+            if not os.path.islink(src):
+                os.utime(src, ns=(10**9, 10**9))
+                os.utime(dst, ns=(10**9, 10**9))
+    yield want, got
+    want.close()
+    got.close()
+
+
+def snapshot(root: Path, since_ns: int) -> list[tuple[str, str, Any]]:
+    """The tree under ``root``; mtimes set at or after ``since_ns`` read "recent"."""
     out: list[tuple[str, str, Any]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         for name in sorted(dirnames + filenames):
@@ -80,9 +107,8 @@ def snapshot(root: Path) -> list[tuple[str, str, Any]]:
             else:
                 with open(full, "rb") as f:
                     data = f.read()
-                out.append(
-                    (rel, "file", (data, stat_mod.S_IMODE(st.st_mode), st.st_mtime_ns))
-                )
+                mtime = "recent" if st.st_mtime_ns >= since_ns else st.st_mtime_ns
+                out.append((rel, "file", (data, stat_mod.S_IMODE(st.st_mode), mtime)))
     return sorted(out)
 
 
@@ -273,17 +299,13 @@ if hasattr(os, "statvfs"):
     [pytest.param(n, s, id=f"{n}-{i}") for n, i, s in QUERIES],
 )
 async def test_query_matches_os(
-    tmp_path: Path, name: str, setup: Setup, loop_kind: str
+    tree: Ctx, name: str, setup: Setup, loop_kind: str
 ) -> None:
-    ctx = make_tree(tmp_path / "t")
-    try:
-        args, kwargs = setup(ctx)
-        root = str(ctx.root)
-        expected = outcome_sync(getattr(os, name), args, kwargs, root)
-        got = await outcome_async(getattr(aiofiles.os, name), args, kwargs, root)
-        assert got == expected
-    finally:
-        ctx.close()
+    args, kwargs = setup(tree)
+    root = str(tree.root)
+    expected = outcome_sync(getattr(os, name), args, kwargs, root)
+    got = await outcome_async(getattr(aiofiles.os, name), args, kwargs, root)
+    assert got == expected
 
 
 async def test_stat_errors_keep_filename(tmp_path: Path, loop_kind: str) -> None:
@@ -305,8 +327,8 @@ async def test_statvfs(tmp_path: Path, loop_kind: str) -> None:
     assert got.f_fsid == want.f_fsid
 
 
-async def test_scandir_returns_the_blocking_iterator(tmp_path: Path, loop_kind: str) -> None:
-    ctx = make_tree(tmp_path / "t")
+async def test_scandir_returns_the_blocking_iterator(tree: Ctx, loop_kind: str) -> None:
+    ctx = tree
     want_it = os.scandir(ctx.root)
     got_it = await aiofiles.os.scandir(ctx.root)
     try:
@@ -465,31 +487,20 @@ if hasattr(os, "copy_file_range"):
     [pytest.param(n, s, id=f"{n}-{i}") for n, i, s in MUTATIONS],
 )
 async def test_mutation_matches_os(
-    tmp_path: Path, name: str, setup: Setup, loop_kind: str
+    twins: tuple[Ctx, Ctx], name: str, setup: Setup, loop_kind: str
 ) -> None:
-    want_ctx = make_tree(tmp_path / "want")
-    got_ctx = make_tree(tmp_path / "got")
-    # Same mtimes in both trees, so that the snapshots can compare them.
-    for dirpath, dirnames, filenames in os.walk(want_ctx.root):
-        for entry in dirnames + filenames:
-            src = os.path.join(dirpath, entry)
-            dst = os.path.join(got_ctx.root, os.path.relpath(src, want_ctx.root))
-            if not os.path.islink(src):
-                os.utime(src, ns=(10**9, 10**9))
-                os.utime(dst, ns=(10**9, 10**9))
-    try:
-        w_args, w_kwargs = setup(want_ctx)
-        g_args, g_kwargs = setup(got_ctx)
-        expected = outcome_sync(getattr(os, name), w_args, w_kwargs, str(want_ctx.root))
-        got = await outcome_async(
-            getattr(aiofiles.os, name), g_args, g_kwargs, str(got_ctx.root)
-        )
-        assert got == expected
-    finally:
-        want_ctx.close()
-        got_ctx.close()
-    # Directory mtimes change with any entry change; compare files and modes.
-    assert snapshot(got_ctx.root) == snapshot(want_ctx.root)
+    want_ctx, got_ctx = twins
+    since_ns = time.time_ns() - 10**9
+    w_args, w_kwargs = setup(want_ctx)
+    g_args, g_kwargs = setup(got_ctx)
+    expected = outcome_sync(getattr(os, name), w_args, w_kwargs, str(want_ctx.root))
+    got = await outcome_async(
+        getattr(aiofiles.os, name), g_args, g_kwargs, str(got_ctx.root)
+    )
+    assert got == expected
+    want_tree = snapshot(want_ctx.root, since_ns)
+    await asyncio.sleep(0)  # keep each step of the loop short: it is timed
+    assert snapshot(got_ctx.root, since_ns) == want_tree
 
 
 # -- executor, loop, concurrency ------------------------------------------------
@@ -509,8 +520,8 @@ def _call_for(name: str, ctx: Ctx) -> tuple[tuple, dict]:
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
-async def test_executor_is_honoured(tmp_path: Path, name: str, loop_kind: str) -> None:
-    ctx = make_tree(tmp_path / "t")
+async def test_executor_is_honoured(tree: Ctx, name: str, loop_kind: str) -> None:
+    ctx = tree
     executor = CountingExecutor()
     try:
         args, kwargs = _call_for(name, ctx)
@@ -524,7 +535,6 @@ async def test_executor_is_honoured(tmp_path: Path, name: str, loop_kind: str) -
         assert executor.submitted == 1
     finally:
         executor.shutdown(wait=True)
-        ctx.close()
 
 
 async def test_runs_off_the_loop_thread(tmp_path: Path, loop_kind: str) -> None:
@@ -541,18 +551,20 @@ async def test_runs_off_the_loop_thread(tmp_path: Path, loop_kind: str) -> None:
 
 
 async def test_loop_argument_is_accepted(tmp_path: Path, loop_kind: str) -> None:
-    import asyncio
-
     loop = asyncio.get_running_loop()
     assert await aiofiles.os.stat(str(tmp_path), loop=loop) == os.stat(tmp_path)
     assert await aiofiles.os.listdir(str(tmp_path), loop=None, executor=None) == []
 
 
-async def test_many_at_once(tmp_path: Path, loop_kind: str) -> None:
-    import asyncio
-
+@pytest.fixture
+def fifty_files(tmp_path: Path) -> Path:
     for i in range(50):
         (tmp_path / f"f{i}").write_bytes(b"x" * i)
+    return tmp_path
+
+
+async def test_many_at_once(fifty_files: Path, loop_kind: str) -> None:
+    tmp_path = fifty_files
     sizes = await asyncio.gather(
         *(aiofiles.os.stat(str(tmp_path / f"f{i}")) for i in range(50))
     )
@@ -560,8 +572,6 @@ async def test_many_at_once(tmp_path: Path, loop_kind: str) -> None:
 
 
 async def test_cancelled_call_does_not_hurt_the_loop(tmp_path: Path, loop_kind: str) -> None:
-    import asyncio
-
     task = asyncio.ensure_future(aiofiles.os.makedirs(str(tmp_path / "a" / "b")))
     await asyncio.sleep(0)
     task.cancel()

@@ -83,6 +83,12 @@ def make_tree(root: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """The test tree, built before the loop starts (the loop is timed)."""
+    return make_tree(tmp_path / "t")
+
+
 Setup = Callable[[Path, list[int]], tuple[tuple, dict]]
 
 
@@ -184,9 +190,9 @@ def _outcome_sync(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     [pytest.param(n, s, id=f"{n}-{i}") for n, i, s in CASES],
 )
 async def test_matches_os_path(
-    tmp_path: Path, name: str, setup: Setup, loop_kind: str
+    tree: Path, name: str, setup: Setup, loop_kind: str
 ) -> None:
-    root = make_tree(tmp_path / "t")
+    root = tree
     fds: list[int] = []
     try:
         args, kwargs = setup(root, fds)
@@ -218,8 +224,8 @@ async def test_relative_paths_use_the_current_directory(
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
-async def test_executor_is_honoured(tmp_path: Path, name: str, loop_kind: str) -> None:
-    root = make_tree(tmp_path / "t")
+async def test_executor_is_honoured(tree: Path, name: str, loop_kind: str) -> None:
+    root = tree
     fds: list[int] = []
     submitted: list[Any] = []
 

@@ -1,0 +1,194 @@
+"""The async objects behind ``SpooledTemporaryFile`` and ``TemporaryDirectory``.
+
+Rules of :class:`AsyncSpooledTemporaryFile`:
+
+Rule 1. Until it rolls over, the spooled file's data is an in-memory ``BytesIO``
+        (or a ``TextIOWrapper`` over one), and every operation on it runs on the
+        loop thread: a thread hop would cost far more than the operation.
+Rule 2. Anything that can touch the disk runs off the loop: every operation once
+        the file has rolled over, and the rollover itself, whichever call causes
+        it (``write``/``writelines`` past ``max_size``, ``truncate`` past it,
+        ``fileno``, ``rollover``).
+Rule 3. Calls take turns through the per-file gate of :class:`AsyncBase`, the
+        in-memory ones included, so an in-memory call never runs while a rollover
+        is copying the buffer in a worker, and calls finish in the order made.
+Rule 4. ``write`` and ``writelines`` follow the standard library's rule: write,
+        then roll over if ``max_size`` is non-zero and ``tell() > max_size``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import tempfile
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any, AnyStr, TypeVar
+
+from .. import _offload
+from ..base import AsyncBase
+
+__all__ = ["AsyncSpooledTemporaryFile", "AsyncTemporaryDirectory"]
+
+_R = TypeVar("_R")
+
+
+class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
+    """Async interface to a :class:`tempfile.SpooledTemporaryFile`."""
+
+    _file: tempfile.SpooledTemporaryFile[AnyStr]
+
+    async def _call(self, fn: Callable[[], _R]) -> _R:
+        """Run ``fn`` in this file's turn: inline while in memory, else off the loop."""
+        await self._take_turn()
+        if self._file._rolled:  # type: ignore[attr-defined]
+            return await self._submit_in_turn(fn)  # type: ignore[no-any-return]
+        try:
+            return fn()
+        finally:
+            self._give_turn()
+
+    async def _write(self, data: Any, many: bool) -> Any:
+        """``write``/``writelines`` in this file's turn (Rules 1, 2 and 4)."""
+        await self._take_turn()
+        spooled = self._file
+        if spooled._rolled:  # type: ignore[attr-defined]
+            blocking = spooled.writelines if many else spooled.write
+            return await self._submit_in_turn(functools.partial(blocking, data))
+        try:
+            memory = spooled._file  # type: ignore[attr-defined]
+            result = memory.writelines(data) if many else memory.write(data)
+            max_size = spooled._max_size  # type: ignore[attr-defined]
+            over = bool(max_size) and memory.tell() > max_size
+        except BaseException:
+            self._give_turn()
+            raise
+        if not over:
+            self._give_turn()
+            return result
+        # The data is in memory already; the rollover keeps the turn until it is
+        # done, even if this task is cancelled meanwhile (base Rule 2).
+        await self._submit_in_turn(spooled.rollover)
+        return result
+
+    # -- the rollover and the descriptor: always off the loop ------------------
+
+    async def rollover(self) -> None:
+        """Move the data to a real temporary file now."""
+        await self._run(self._file.rollover)
+
+    async def fileno(self) -> int:
+        """Roll over if needed, then return the file descriptor."""
+        return await self._run(self._file.fileno)  # type: ignore[no-any-return]
+
+    # -- in memory until rollover, off the loop after ------------------------
+
+    async def write(self, s: AnyStr) -> int:
+        return await self._write(s, many=False)  # type: ignore[no-any-return]
+
+    async def writelines(self, iterable: Iterable[AnyStr]) -> None:
+        await self._write(iterable, many=True)
+
+    async def read(self, size: int | None = -1) -> AnyStr:
+        return await self._call(functools.partial(self._file.read, size))
+
+    async def readline(self, size: int | None = -1) -> AnyStr:
+        return await self._call(functools.partial(self._file.readline, size))
+
+    async def readlines(self, hint: int = -1) -> list[AnyStr]:
+        return await self._call(functools.partial(self._file.readlines, hint))
+
+    async def seek(self, offset: int, whence: int = 0) -> int:
+        return await self._call(functools.partial(self._file.seek, offset, whence))
+
+    async def tell(self) -> int:
+        return await self._call(self._file.tell)
+
+    async def truncate(self, size: int | None = None) -> int | None:
+        spooled = self._file
+        fn = functools.partial(spooled.truncate, size)
+        if size is not None and size > spooled._max_size:  # type: ignore[attr-defined]
+            # The standard library rolls over first here: off the loop (Rule 2).
+            return await self._run(fn)  # type: ignore[no-any-return]
+        return await self._call(fn)
+
+    async def flush(self) -> None:
+        await self._call(self._file.flush)
+
+    async def isatty(self) -> bool:
+        return await self._call(self._file.isatty)
+
+    async def close(self) -> None:
+        await self._call(self._file.close)
+
+    async def _exit_file(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """What leaving ``async with`` runs (see ``AiofilesContextManager``)."""
+        await self._call(functools.partial(self._file.__exit__, exc_type, exc, tb))
+
+    # -- plain attributes: no I/O ---------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    @property
+    def encoding(self) -> str:
+        return self._file.encoding
+
+    @property
+    def mode(self) -> str:
+        return self._file.mode
+
+    @property
+    def name(self) -> str | None:
+        return self._file.name
+
+    @property
+    def newlines(self) -> str | tuple[str, ...] | None:
+        return self._file.newlines
+
+
+class AsyncTemporaryDirectory:
+    """Async interface to a :class:`tempfile.TemporaryDirectory`."""
+
+    def __init__(
+        self,
+        file: tempfile.TemporaryDirectory[str],
+        loop: asyncio.AbstractEventLoop | None = None,
+        executor: concurrent.futures.Executor | None = None,
+    ) -> None:
+        self._file = file
+        self._loop = loop
+        self._executor = executor
+
+    def __repr__(self) -> str:
+        return super().__repr__() + " wrapping " + repr(self._file)
+
+    @property
+    def name(self) -> str:
+        return self._file.name
+
+    async def cleanup(self) -> None:
+        """Remove the directory and everything in it, off the loop."""
+        await _offload.run(self._file.cleanup, executor=self._executor)
+
+    async def close(self) -> None:
+        """The same as :meth:`cleanup`."""
+        await self.cleanup()
+
+    async def _exit_file(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """What leaving ``async with`` runs (see ``AiofilesContextManager``)."""
+        await _offload.run(
+            self._file.__exit__, exc_type, exc, tb, executor=self._executor
+        )
