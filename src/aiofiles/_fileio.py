@@ -36,6 +36,12 @@ Rule 7. ``tell()`` of a buffered file is an ``lseek`` system call, too dear for
         text), advanced by what each inline call returned, and asks the file
         itself only when that bound leaves the window. Any call that does not
         run inline forgets it (``_hi = -1``) unless the worker measured it.
+Rule 8. A read that went off the loop and whose task was cancelled before it
+        resumed is undone in the same turn (``base`` Rule 4): the position goes back by what it
+        consumed (binary) or to the cookie the worker took before it (text), so
+        the next read returns the same bytes. Only files the engine knows
+        (regular files) are undone; a pipe's bytes, once read, are gone, as with
+        aiofiles 25.1.
 """
 
 from __future__ import annotations
@@ -204,6 +210,7 @@ class AsyncFile(AsyncBase[_T]):
         self._errors = "strict"
         self._line_buffering = False
         self._inline_close = False
+        self._cookie: int | None = None  # text position before an off-loop read
         if self._engine_ok:
             try:
                 self._setup_engine(file)
@@ -365,7 +372,7 @@ class AsyncFile(AsyncBase[_T]):
         """Run ``fn(*args)`` off the loop in this file's turn, after queued writes."""
         await self._take_turn()
         self._hi = -1
-        return await self._submit_in_turn(self._job(fn, args))
+        return await self._in_turn(self._job(fn, args))
 
     def _job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], Any]:
         args = given(args)
@@ -380,16 +387,24 @@ class AsyncFile(AsyncBase[_T]):
 
         return job
 
-    async def _call_read(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _call_read(
+        self, fn: Callable[..., Any], *args: Any, consumes: bool = True
+    ) -> Any:
         """Like ``_call`` for reads: the worker also reads the next window ahead."""
         await self._take_turn()
         self._hi = -1
         job = self._job(fn, args)
         if not self._rkind:
-            return await self._submit_in_turn(job)
+            return await self._in_turn(job)
         fd, bufpos, patterns, margin = self._fd, self._bufpos, self._patterns, self._margin
+        tell = self._file.tell if self._rkind == 2 else None
 
         def read_and_look_ahead() -> Any:
+            if tell is not None:  # where to come back to if the task is gone
+                try:
+                    self._cookie = tell()
+                except Exception:
+                    self._cookie = None
             result = job()
             try:
                 pos = bufpos()  # type: ignore[misc]
@@ -406,7 +421,27 @@ class AsyncFile(AsyncBase[_T]):
             self._set_window(window)
             return result
 
-        return await self._submit_in_turn(read_and_look_ahead, apply)
+        return await self._in_turn(
+            read_and_look_ahead, apply, self._unread if consumes else None
+        )
+
+    def _unread(self, result: Any) -> Callable[[], Any] | None:
+        """Rule 8: the job that puts back what an orphaned read consumed."""
+        self._hi = -1
+        f = self._file
+        if self._rkind == 2:
+            cookie = self._cookie
+            self._cookie = None
+            return None if cookie is None else (lambda: f.seek(cookie))
+        if isinstance(result, int):
+            n = result
+        elif isinstance(result, list):
+            n = sum(map(len, result))
+        elif result is None:
+            n = 0
+        else:
+            n = len(result)
+        return (lambda: f.seek(-n, 1)) if n else None
 
     # -- reading ------------------------------------------------------------------
 
@@ -570,6 +605,17 @@ class AsyncFile(AsyncBase[_T]):
             await self._call(self._file.__exit__, exc_type, exc_val, exc_tb)
         finally:
             self._wq = None
+
+    async def __aenter__(self) -> AsyncFile[_T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.close()
 
     def fileno(self) -> int:
         return self._file.fileno()  # type: ignore[no-any-return]

@@ -7,12 +7,16 @@ Rule 1. Calls on one file object run one at a time, in the order they were made:
         an operation that cannot finish on the loop thread waits for its *turn*
         (a FIFO gate), and the turn is handed straight to the next waiter, so a
         later call can never overtake an earlier one.
-Rule 2. A job sent off the loop keeps its turn until it has finished in the worker
-        and its result has been applied to the file's state on the loop thread,
-        even if the task that asked for it was cancelled. A cancelled task
-        therefore never leaves the file in a state no blocking call would leave.
+Rule 2. A job sent off the loop keeps its turn until it has finished in the worker,
+        its result has been applied to the file's state on the loop thread, and
+        the task that asked for it has resumed (or is known to be gone). No
+        other call on the file, inline or not, runs in between.
 Rule 3. A task cancelled while it waits for its turn gives the turn up; the
         operation did not happen.
+Rule 4. A read whose task is cancelled, while it runs or after it finished but
+        before the task resumed, is undone before the turn moves on (the
+        ``orphaned`` hook: the file layer moves the position back), so the next
+        read returns the bytes the cancelled one never delivered.
 """
 
 from __future__ import annotations
@@ -100,44 +104,72 @@ class AsyncBase(Generic[_T]):
     async def _run(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn()`` off the loop in this file's turn (Rule 2)."""
         await self._take_turn()
-        return await self._submit_in_turn(fn)
+        return await self._in_turn(fn)
 
-    def _submit_in_turn(
+    async def _in_turn(
         self,
         fn: Callable[[], Any],
         apply: Callable[[bool, Any], Any] | None = None,
-    ) -> asyncio.Future[Any]:
-        """Send ``fn`` off the loop; the turn is released when it has finished.
+        orphaned: Callable[[Any], Callable[[], Any] | None] | None = None,
+    ) -> Any:
+        """Run ``fn`` off the loop; the caller holds the turn, and this releases it.
 
-        ``apply(ok, value)``, when given, runs on the loop thread before the turn
-        is released, whether or not anyone still awaits the result; what it
-        returns becomes the result.
+        ``apply(ok, value)``, when given, runs on the loop thread as soon as the
+        job has finished, whether or not anyone still awaits it; what it returns
+        becomes the result. ``orphaned(result)``, when given, is called if the
+        task that asked is gone (cancelled) although the job succeeded; it may
+        return a job that puts things back (Rule 4), run before the turn moves on.
         """
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[Any] = loop.create_future()
 
         def done(ok: bool, value: Any) -> None:
-            try:
-                if apply is not None:
-                    try:
-                        value = apply(ok, value)
-                        ok = True
-                    except BaseException as exc:
-                        ok, value = False, exc
-            finally:
-                self._give_turn()
-            if not fut.cancelled():
-                if ok:
-                    fut.set_result(value)
-                else:
-                    fut.set_exception(value)
+            if apply is not None:
+                try:
+                    value = apply(ok, value)
+                    ok = True
+                except BaseException as exc:
+                    ok, value = False, exc
+            if fut.cancelled():  # the task is gone: release the turn from here
+                self._release(loop, orphaned(value) if ok and orphaned else None)
+            elif ok:
+                fut.set_result(value)  # the task releases the turn when it resumes
+            else:
+                fut.set_exception(value)
 
         try:
             _offload.submit(loop, self._executor, fn, done)
         except BaseException:
             self._give_turn()
             raise
-        return fut
+        try:
+            value = await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                # The job finished, then the task was cancelled before it resumed.
+                undo = None
+                if orphaned is not None and fut.exception() is None:
+                    undo = orphaned(fut.result())
+                self._release(loop, undo)
+            raise  # (if ``fut`` itself was cancelled, ``done`` releases the turn)
+        except BaseException:
+            self._give_turn()
+            raise
+        self._give_turn()
+        return value
+
+    def _release(
+        self, loop: asyncio.AbstractEventLoop, undo: Callable[[], Any] | None
+    ) -> None:
+        """Release the turn, after running ``undo`` off the loop if there is one
+        (its errors are dropped: the file then stays where the call left it)."""
+        if undo is None:
+            self._give_turn()
+            return
+        try:
+            _offload.submit(loop, self._executor, undo, lambda ok, value: self._give_turn())
+        except BaseException:
+            self._give_turn()
 
 
 class AsyncIndirectBase(AsyncBase[_T]):

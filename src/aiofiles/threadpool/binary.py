@@ -56,7 +56,7 @@ class AsyncBufferedReader(AsyncBufferedIOBase):
             data: bytes = self._file.peek(size)
             self._advance(0)
             return data
-        return await self._call_read(self._file.peek, size)  # type: ignore[no-any-return]
+        return await self._call_read(self._file.peek, size, consumes=False)  # type: ignore[no-any-return]
 
 
 class AsyncFileIO(AsyncFile[bytes]):
