@@ -1159,8 +1159,14 @@ async def test_async_iteration_matches_sync_iteration(
 ) -> None:
     p = tmp_path / "f"
     p.write_bytes(ITER_CONTENTS[content])
-    with builtins.open(p, mode, **kwargs) as sf:
-        expected = list(sf)
+
+    def read_sync() -> list[Any]:
+        with builtins.open(p, mode, **kwargs) as sf:
+            return list(sf)
+
+    # off the loop: FileIO.readline on a long line is slow and would trip the
+    # conftest's blocked-loop detector
+    expected = await asyncio.to_thread(read_sync)
     async with aiofiles.open(p, mode, **kwargs) as f:
         assert f.__aiter__() is f
         got = [line async for line in f]
@@ -1538,3 +1544,520 @@ async def test_utils_decorators_on_indirect_subclass(loop_kind: str) -> None:
     holder[0] = _Thing()
     assert f.direct("a") == "A"
     assert holder[0].threads
+
+
+# ---------------------------------------------------------------------------
+# The context manager used the ways asyncio users use awaitables
+# ---------------------------------------------------------------------------
+
+
+async def test_open_with_gather_wait_for_and_ensure_future(
+    tmp_path: Path, loop_kind: str
+) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_text("A")
+    b.write_text("B")
+    fa, fb = await asyncio.gather(aiofiles.open(a), aiofiles.open(b))
+    assert [await fa.read(), await fb.read()] == ["A", "B"]
+    fc = await asyncio.wait_for(aiofiles.open(a), 5)
+    assert await fc.read() == "A"
+    fd_ = await asyncio.ensure_future(aiofiles.open(b))
+    assert await fd_.read() == "B"
+    for f in (fa, fb, fc, fd_):
+        await f.close()
+
+
+async def test_closefd_false_and_opener(tmp_path: Path, loop_kind: str) -> None:
+    p = tmp_path / "f"
+    p.write_bytes(b"abc")
+    fd = os.open(p, os.O_RDONLY)
+    try:
+        async with aiofiles.open(fd, "rb", closefd=False) as f:
+            assert await f.read() == b"abc"
+        os.fstat(fd)  # still open
+    finally:
+        os.close(fd)
+    opened: list[int] = []
+
+    def opener(path: str, flags: int) -> int:
+        fd = os.open(path, flags)
+        opened.append(fd)
+        return fd
+
+    async with aiofiles.open(p, "rb", opener=opener) as f:
+        assert f.fileno() == opened[0]
+        assert await f.read() == b"abc"
+
+
+async def test_wrap_stores_explicit_loop_and_executor(loop_kind: str) -> None:
+    loop = asyncio.get_running_loop()
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        f = aiofiles.threadpool.wrap(io.BytesIO(b"q"), loop=loop, executor=ex)
+        assert f._loop is loop
+        assert f._executor is ex
+        assert await f.read() == b"q"
+
+
+@pytest.mark.parametrize(
+    "mode,buffering", [("r", -1), ("rb", -1), ("wb", -1), ("rb", 0), ("rb+", -1)]
+)
+async def test_repr_every_class(
+    tmp_path: Path, mode: str, buffering: int, loop_kind: str
+) -> None:
+    p = tmp_path / "f"
+    p.write_bytes(b"x")
+    async with aiofiles.open(p, mode, buffering=buffering) as f:
+        assert repr(f) == object.__repr__(f) + " wrapping " + repr(f._file)
+
+
+# ---------------------------------------------------------------------------
+# Nothing hangs, nothing leaks
+# ---------------------------------------------------------------------------
+
+
+def _fd_count() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
+async def test_cancel_blocked_read_returns_at_once(loop_kind: str) -> None:
+    r, w = os.pipe()
+    f = await aiofiles.open(r, "rb", buffering=0)
+    try:
+        task = asyncio.ensure_future(f.read(10))
+        await asyncio.sleep(0.05)
+        assert not task.done()
+        task.cancel()
+        t0 = asyncio.get_running_loop().time()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, 2)
+        assert asyncio.get_running_loop().time() - t0 < 1
+    finally:
+        os.write(w, b"unblock")  # let the worker thread finish its read
+        os.close(w)
+        await asyncio.sleep(0.05)
+        await f.close()
+
+
+@pytest.mark.allow_slow_callbacks  # gc.collect() on the loop thread is the test's own
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs mkfifo")
+async def test_cancel_during_open_leaks_nothing_after_gc(
+    tmp_path: Path, loop_kind: str
+) -> None:
+    import gc
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    gc.collect()
+    before = _fd_count()
+    task = asyncio.ensure_future(aiofiles.open(fifo, "rb"))
+    await asyncio.sleep(0.05)
+    assert not task.done()  # blocked in open() until a writer appears
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 2)
+    # unblock the worker thread: open the writer side once the reader is waiting
+    deadline = asyncio.get_running_loop().time() + 5
+    while True:
+        try:
+            wfd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.01)
+    os.close(wfd)
+    for _ in range(50):
+        await asyncio.sleep(0.02)
+        gc.collect()
+        if _fd_count() <= before:
+            break
+    assert _fd_count() <= before
+
+
+async def _max_loop_gap(coro: Any) -> float:
+    """Run ``coro`` while a ticker task measures the longest loop stall."""
+    gaps: list[float] = []
+    stop = False
+    loop = asyncio.get_running_loop()
+
+    async def ticker() -> None:
+        last = loop.time()
+        while not stop:
+            await asyncio.sleep(0)
+            now = loop.time()
+            gaps.append(now - last)
+            last = now
+
+    t = asyncio.ensure_future(ticker())
+    await asyncio.sleep(0.01)
+    gaps.clear()
+    try:
+        await coro
+    finally:
+        stop = True
+        await t
+    return max(gaps, default=0.0)
+
+
+@pytest.mark.allow_slow_callbacks  # the assertion below reports the stall itself
+@pytest.mark.parametrize("how", ["readline", "iterate", "readlines"])
+async def test_unbuffered_long_line_does_not_stall_the_loop(
+    tmp_path: Path, how: str, loop_kind: str
+) -> None:
+    # FileIO.readline reads one byte per system call: a 200 kB line costs
+    # ~0.2-0.5 s of CPU, which must be spent off the loop thread (25.1: < 0.05 s
+    # stalls here, from GIL hand-offs only).
+    p = tmp_path / "f"
+    p.write_bytes(b"x" * 200_000 + b"\n" + b"tail")
+    async with aiofiles.open(p, "rb", buffering=0) as f:
+
+        async def work() -> None:
+            if how == "readline":
+                await f.readline()
+            elif how == "iterate":
+                [line async for line in f]
+            else:
+                await f.readlines()
+
+        gap = await _max_loop_gap(work())
+    assert gap < 0.1, f"loop stalled {gap:.3f}s during {how} of an unbuffered file"
+
+
+WRITE_CASES = [
+    ("wb", -1),
+    ("wb", 0),
+    ("wb", 4096),
+    ("ab", -1),
+    ("wb+", -1),
+    ("w", -1),
+    ("a", -1),
+    ("w+", -1),
+    ("w", 1),
+]
+
+
+@pytest.mark.parametrize("mode,buffering", WRITE_CASES)
+async def test_written_data_reaches_the_os_when_the_blocking_file_would(
+    tmp_path: Path, mode: str, buffering: int, loop_kind: str
+) -> None:
+    # Other processes, os.stat() and crash recovery see what the blocking file has
+    # handed to the OS; a drop-in must hand it over at the same calls.
+    p = tmp_path / "f"
+    chunks = [b"a" * 10, b"b\n" * 2500, b"c" * 100_000, b"d" * 3, b"e\n"]
+    if "b" not in mode:
+        chunks = [c.decode() for c in chunks]  # type: ignore[misc]
+
+    def sync_sizes() -> list[int]:
+        sizes = []
+        with builtins.open(p, mode, buffering=buffering) as f:
+            for c in chunks:
+                f.write(c)
+                sizes.append(os.path.getsize(p))
+            f.flush()
+            sizes.append(os.path.getsize(p))
+        return sizes
+
+    expected = await asyncio.to_thread(sync_sizes)
+    p.unlink()
+    got = []
+    async with aiofiles.open(p, mode, buffering=buffering) as f:
+        for c in chunks:
+            await f.write(c)
+            got.append(os.path.getsize(p))
+        await f.flush()
+        got.append(os.path.getsize(p))
+    assert got == expected
+
+
+_EFBIG_SCRIPT = r"""
+import asyncio, os, resource, signal, sys
+import aiofiles
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+path, mode, buffering = sys.argv[1], sys.argv[2], int(sys.argv[3])
+chunks = [b"x" * 6000] * 5 + [b"y" * 10]
+if "b" not in mode:
+    chunks = [c.decode() for c in chunks]
+
+def outcome(fn):
+    try:
+        return ("ok", fn())
+    except Exception as e:
+        return ("raised", type(e).__name__, getattr(e, "errno", None))
+
+def sync():
+    out = []
+    f = open(path, mode, buffering=buffering)
+    for c in chunks:
+        out.append(outcome(lambda: f.write(c)))
+    out.append(outcome(f.flush))
+    out.append(outcome(f.close))
+    return out
+
+async def run_async():
+    out = []
+    f = await aiofiles.open(path, mode, buffering=buffering)
+    for c in chunks:
+        out.append(await aoutcome(f.write(c)))
+    out.append(await aoutcome(f.flush()))
+    out.append(await aoutcome(f.close()))
+    return out
+
+async def aoutcome(coro):
+    try:
+        return ("ok", await coro)
+    except Exception as e:
+        return ("raised", type(e).__name__, getattr(e, "errno", None))
+
+a = sync()
+os.remove(path)
+b = asyncio.run(run_async())
+print(repr(a))
+print(repr(b))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+@pytest.mark.parametrize("mode,buffering", [("wb", -1), ("wb", 0), ("w", -1)])
+def test_write_errors_surface_on_the_same_call(
+    tmp_path: Path, mode: str, buffering: int
+) -> None:
+    import subprocess
+
+    src_dir = str(Path(aiofiles.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = src_dir + os.pathsep + env.get("PYTHONPATH", "")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _EFBIG_SCRIPT,
+            str(tmp_path / "f"),
+            mode,
+            str(buffering),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    sync_line, async_line = out.stdout.splitlines()
+    assert "raised" in sync_line  # the limit was hit
+    assert async_line == sync_line
+
+
+async def test_many_concurrent_opens_and_reads(tmp_path: Path, loop_kind: str) -> None:
+    paths = []
+    for i in range(50):
+        p = tmp_path / f"f{i}"
+        p.write_text(f"content {i}\n" * 10)
+        paths.append(p)
+
+    async def one(p: Path) -> list[str]:
+        async with aiofiles.open(p) as f:
+            return [line async for line in f]
+
+    results = await asyncio.gather(*(one(p) for p in paths))
+    for i, lines in enumerate(results):
+        assert lines == [f"content {i}\n"] * 10
+
+
+async def test_concurrent_calls_on_one_file_all_complete(
+    tmp_path: Path, loop_kind: str
+) -> None:
+    p = tmp_path / "f"
+    async with aiofiles.open(p, "wb") as f:
+        await asyncio.gather(*(f.write(b"%03d\n" % i) for i in range(100)))
+    data = p.read_bytes().splitlines()
+    assert sorted(data) == [b"%03d" % i for i in range(100)]
+
+
+# ---------------------------------------------------------------------------
+# Random operation sequences against the blocking file (hypothesis)
+# ---------------------------------------------------------------------------
+
+try:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover
+    st = None
+
+if st is not None:
+    _bin_ops = st.one_of(
+        st.tuples(st.just("read"), st.integers(-1, 40)),
+        st.tuples(st.just("read1"), st.integers(-1, 40)),
+        st.tuples(st.just("readline"), st.integers(-1, 40)),
+        st.tuples(st.just("readlines"), st.integers(-1, 60)),
+        st.tuples(st.just("peek"), st.integers(0, 10)),
+        st.tuples(st.just("readinto"), st.integers(0, 30)),
+        st.tuples(st.just("write"), st.binary(max_size=40)),
+        st.tuples(st.just("writelines"), st.lists(st.binary(max_size=10), max_size=4)),
+        st.tuples(st.just("seek"), st.integers(0, 120), st.sampled_from([0])),
+        st.tuples(st.just("seek"), st.integers(-50, 50), st.sampled_from([1, 2])),
+        st.tuples(st.just("tell")),
+        st.tuples(st.just("truncate"), st.one_of(st.none(), st.integers(0, 120))),
+        st.tuples(st.just("flush")),
+    )
+    _text_ops = st.one_of(
+        st.tuples(st.just("read"), st.integers(-1, 40)),
+        st.tuples(st.just("readline"), st.integers(-1, 40)),
+        st.tuples(st.just("readlines"), st.integers(-1, 60)),
+        st.tuples(
+            st.just("write"),
+            st.text(alphabet="ab\u00e9\u20ac\n\r\t ", max_size=30),
+        ),
+        st.tuples(
+            st.just("writelines"),
+            st.lists(st.text(alphabet="xy\u00f6\n\r", max_size=8), max_size=4),
+        ),
+        st.tuples(st.just("seek0")),
+        st.tuples(st.just("seekend")),
+        st.tuples(st.just("seektold")),
+        st.tuples(st.just("tell")),
+        st.tuples(st.just("truncate")),
+        st.tuples(st.just("flush")),
+    )
+
+    def _run_ops_sync(f: Any, ops: list[tuple[Any, ...]], is_text: bool) -> list[Any]:
+        out: list[Any] = []
+        told = 0
+        for op in ops:
+            name = op[0]
+            try:
+                if name == "readinto":
+                    buf = bytearray(op[1])
+                    out.append((name, f.readinto(buf), bytes(buf)))
+                elif name == "peek":
+                    out.append((name, f.peek(op[1])[:1]))
+                elif name == "seek0":
+                    out.append((name, f.seek(0)))
+                elif name == "seekend":
+                    out.append((name, f.seek(0, 2)))
+                elif name == "seektold":
+                    out.append((name, f.seek(told)))
+                elif name == "tell":
+                    told = f.tell()
+                    out.append((name, told))
+                else:
+                    out.append((name, getattr(f, name)(*op[1:])))
+            except Exception as e:
+                out.append((name, _outcome_exc(e)))
+        return out
+
+    async def _run_ops_async(
+        f: Any, ops: list[tuple[Any, ...]], is_text: bool
+    ) -> list[Any]:
+        out: list[Any] = []
+        told = 0
+        for op in ops:
+            name = op[0]
+            try:
+                if name == "readinto":
+                    buf = bytearray(op[1])
+                    out.append((name, await f.readinto(buf), bytes(buf)))
+                elif name == "peek":
+                    out.append((name, (await f.peek(op[1]))[:1]))
+                elif name == "seek0":
+                    out.append((name, await f.seek(0)))
+                elif name == "seekend":
+                    out.append((name, await f.seek(0, 2)))
+                elif name == "seektold":
+                    out.append((name, await f.seek(told)))
+                elif name == "tell":
+                    told = await f.tell()
+                    out.append((name, told))
+                else:
+                    out.append((name, await getattr(f, name)(*op[1:])))
+            except Exception as e:
+                out.append((name, _outcome_exc(e)))
+        return out
+
+    def _random_differential(
+        tmp: Path,
+        mode: str,
+        kwargs: dict[str, Any],
+        initial: bytes,
+        ops: list[tuple[Any, ...]],
+        is_text: bool,
+    ) -> None:
+        p = tmp / "rand"
+        p.write_bytes(initial)
+        with builtins.open(p, mode, **kwargs) as sf:
+            expected = _run_ops_sync(sf, ops, is_text)
+        disk_expected = p.read_bytes()
+
+        async def go() -> tuple[list[Any], bytes]:
+            p.write_bytes(initial)
+            async with aiofiles.open(p, mode, **kwargs) as af:
+                got = await _run_ops_async(af, ops, is_text)
+            return got, p.read_bytes()
+
+        runners: list[Callable[[], Any]] = [lambda: asyncio.run(go())]
+        if uvloop is not None:
+
+            def with_uvloop() -> Any:
+                loop = uvloop.new_event_loop()
+                try:
+                    return loop.run_until_complete(go())
+                finally:
+                    loop.close()
+
+            runners.append(with_uvloop)
+        for run in runners:
+            got, disk = run()
+            assert got == expected
+            assert disk == disk_expected
+
+    _SETTINGS = settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+
+    @pytest.mark.parametrize("mode", ["rb", "rb+", "wb+", "ab+", "wb", "ab"])
+    @pytest.mark.parametrize("buffering", [-1, 0, 8])
+    @_SETTINGS
+    @given(
+        initial=st.binary(max_size=80).map(lambda b: b.replace(b"\x00", b"\n")),
+        ops=st.lists(_bin_ops, max_size=25),
+    )
+    def test_random_binary_ops_match_blocking_file(
+        tmp_path: Path, mode: str, buffering: int, initial: bytes, ops: list[Any]
+    ) -> None:
+        if buffering == 0:
+            ops = [op for op in ops if op[0] not in ("read1", "peek")]
+        elif mode in ("wb", "ab"):
+            ops = [op for op in ops if op[0] != "peek"]
+        _random_differential(
+            tmp_path, mode, {"buffering": buffering}, initial, ops, is_text=False
+        )
+
+    @pytest.mark.parametrize("mode", ["r", "r+", "w+", "a+", "w"])
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"encoding": "utf-8"},
+            {"encoding": "utf-8", "newline": ""},
+            {"encoding": "latin-1", "newline": "\r\n"},
+        ],
+        ids=["utf8", "utf8-nl", "latin1-crlf"],
+    )
+    @_SETTINGS
+    @given(
+        initial=st.text(alphabet="ab\u00e9\n\r", max_size=60),
+        ops=st.lists(_text_ops, max_size=25),
+    )
+    def test_random_text_ops_match_blocking_file(
+        tmp_path: Path, mode: str, kwargs: dict[str, Any], initial: str, ops: list[Any]
+    ) -> None:
+        _random_differential(
+            tmp_path,
+            mode,
+            kwargs,
+            initial.encode(kwargs["encoding"], "replace"),
+            ops,
+            is_text=True,
+        )

@@ -487,9 +487,14 @@ def test_readable_quirk() -> None:
 
 
 @pytest.mark.parametrize("cls", list(TABLE), ids=_id)
-def test_file_classes_are_not_async_context_managers(cls: type) -> None:
-    assert not hasattr(cls, "__aenter__")
-    assert not hasattr(cls, "__aexit__")
+def test_file_classes_async_context_manager_protocol(cls: type) -> None:
+    # 25.1's file objects are NOT async context managers; this project adds
+    # `async with f:` on purpose (issue 5). Either way the protocol must be whole.
+    has_enter = hasattr(cls, "__aenter__")
+    assert has_enter == hasattr(cls, "__aexit__")
+    if has_enter:
+        assert inspect.iscoroutinefunction(cls.__aenter__)
+        assert inspect.iscoroutinefunction(cls.__aexit__)
 
 
 @pytest.mark.parametrize("cls", list(TABLE), ids=_id)
