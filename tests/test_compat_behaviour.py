@@ -283,6 +283,31 @@ async def test_io_runs_off_the_loop_thread(tmp_path: Path, loop_kind: str) -> No
     assert loop_thread not in sync.threads["__exit__"]
 
 
+@pytest.mark.parametrize("mode", ["r", "rb", "w", "rb+", "a"])
+@pytest.mark.parametrize("buffering", [-1, 0])
+async def test_patched_sync_open_runs_off_the_loop_thread(
+    tmp_path: Path, mode: str, buffering: int, loop_kind: str
+) -> None:
+    # sync_open is user code once patched (slow wrappers, mocks with side effects):
+    # 25.1 always calls it in the executor. (upstream test_slow_file relies on it.)
+    if buffering == 0 and "b" not in mode:
+        mode += "b"
+    p = tmp_path / "f"
+    p.write_text("x\n")
+    threads: list[str] = []
+
+    def recording_open(*a: Any, **kw: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return builtins.open(*a, **kw)
+
+    loop_thread = threading.current_thread().name
+    with mock.patch("aiofiles.threadpool.sync_open", side_effect=recording_open):
+        async with aiofiles.open(p, mode, buffering=buffering):
+            pass
+    assert len(threads) == 1
+    assert threads[0] != loop_thread
+
+
 async def test_await_twice_returns_same_object(tmp_path: Path, loop_kind: str) -> None:
     p = tmp_path / "f"
     p.write_text("x")
