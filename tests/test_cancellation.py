@@ -110,13 +110,6 @@ async def sweep(check: Callable[..., Awaitable[None]], tmp_path: Any, *args: Any
     assert not failures, f"{len(failures)} of {len(KS)} cancel points failed:\n" + "\n".join(failures)
 
 
-LOSES_READS = pytest.mark.xfail(
-    strict=True,
-    reason="bug: the result of a cancelled off-loop read is dropped (base._submit_in_turn "
-    "discards it when the awaiting future is cancelled); the file position has moved past it",
-)
-
-
 @pytest.mark.parametrize("case", READ_CASES, ids=[c[0] for c in READ_CASES])
 async def test_cancelled_read_loses_nothing(loop_kind: str, tmp_path: Any, case: Any) -> None:
     await sweep(_check_read, tmp_path, case)
@@ -182,11 +175,6 @@ async def _check_readline(tmp_path: Any, how_read: str, cold: bool, k: int) -> N
     assert joined == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (open, engine Rule 8 by choice): a cancelled read on a pipe is not undone "
-    "and its bytes are dropped; a push-back buffer on the loop side would keep them",
-)
 async def test_cancelled_pipe_read_loses_nothing(loop_kind: str, tmp_path: Any) -> None:
     await sweep(_check_pipe_read, tmp_path)
 
@@ -349,11 +337,6 @@ async def test_cancelled_close_still_closes(loop_kind: str, tmp_path: Any, mode:
         assert p.read_bytes() == b"data"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: close() cancelled while it waits for its turn (base Rule 3) does not "
-    "happen, so the file stays open; the spec says a cancelled close still closes",
-)
 async def test_cancelled_close_behind_a_read_still_closes(loop_kind: str, tmp_path: Any) -> None:
     await sweep(_check_close_behind_read, tmp_path)
 

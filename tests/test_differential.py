@@ -32,7 +32,7 @@ EXAMPLES = int(os.environ.get("AIOFILES_FUZZ_EXAMPLES", "0") or 0)
 # KNOWN: the bugs the dedicated xfail(strict) tests below pin down; the random
 # sequences leave them out so that they can find other bugs. Fixing one makes its
 # dedicated test XPASS (a failure): then remove it from KNOWN as well.
-KNOWN = {"read-none"}  # test_read_none_like_blocking
+KNOWN: set[str] = set()  # read(None) was one (fixed; test_read_none_like_blocking)
 _env = os.environ.get("AIOFILES_FUZZ_EXCLUDE")
 EXCLUDE = KNOWN if _env is None else set(filter(None, _env.split(",")))
 
@@ -382,11 +382,6 @@ def test_reading_equal_blocking(kind: str, data: Any) -> None:
     run_pair(kind, cfg, content, ops)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read(None) raises TypeError ('<=' not supported between int and NoneType) "
-    "in AsyncFile.read's fast path; the blocking read(None) reads to EOF",
-)
 @pytest.mark.parametrize("kind", ["asyncio", "uvloop"])
 @pytest.mark.parametrize("mode", ["rb", "r", "rb0", "rb+"])
 def test_read_none_like_blocking(kind: str, mode: str) -> None:

@@ -54,7 +54,7 @@ import io
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -211,6 +211,10 @@ class AsyncFile(AsyncBase[_T]):
         self._line_buffering = False
         self._inline_close = False
         self._cookie: int | None = None  # text position before an off-loop read
+        self._pipe = False  # a pipe, FIFO, tty or socket under a stdlib io object
+        self._pushback: Any = None  # what orphaned reads of a pipe took (Rule 8)
+        self._into: Any = None  # the buffer of the last off-loop readinto
+        self._nl = "\n"  # the text line terminator, "" for universal
         if self._engine_ok:
             try:
                 self._setup_engine(file)
@@ -248,6 +252,7 @@ class AsyncFile(AsyncBase[_T]):
             return
         fd = raw.fileno()
         if not stat.S_ISREG(os.fstat(fd).st_mode):
+            self._pipe = f.readable()
             return
         self._fd = fd
         readable = f.readable()
@@ -289,6 +294,8 @@ class AsyncFile(AsyncBase[_T]):
 
     def _newline_hint(self, newline: str | None) -> None:
         """Told by ``open()``: the ``newline=`` the text file was opened with."""
+        if newline is not None:
+            self._nl = newline
         if self._patterns and newline in ("\r", "\r\n"):
             self._patterns = (newline.encode("ascii"),)
 
@@ -393,6 +400,9 @@ class AsyncFile(AsyncBase[_T]):
         """Like ``_call`` for reads: the worker also reads the next window ahead."""
         await self._take_turn()
         self._hi = -1
+        if self._pipe:
+            job = self._pipe_job(fn, given(args))
+            return await self._in_turn(job, None, self._stash if consumes else None)
         job = self._job(fn, args)
         if not self._rkind:
             return await self._in_turn(job)
@@ -425,6 +435,70 @@ class AsyncFile(AsyncBase[_T]):
             read_and_look_ahead, apply, self._unread if consumes else None
         )
 
+    def _stash(self, result: Any) -> None:
+        """Rule 8 for pipes: keep what an orphaned read took, for the next reads."""
+        if isinstance(result, int):
+            result = bytes(memoryview(self._into).cast("B")[:result]) if result else b""
+        elif isinstance(result, list):
+            result = result[0][:0].join(result) if result else None
+        if result:
+            self._pushback = result + self._pushback if self._pushback else result
+        return None
+
+    def _pipe_job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], Any]:
+        """The read ``fn(*args)`` of a pipe, served first from the push-back."""
+        name = fn.__name__
+        if name == "readinto":
+            self._into = args[0]
+        pb = self._pushback
+        if not pb:
+            return lambda: fn(*args)
+        if name == "peek":
+            return lambda: pb
+        self._pushback = None
+        size = args[0] if args else -1
+        if name == "readinto":
+            view = memoryview(args[0]).cast("B")
+            take, self._pushback = pb[: len(view)], pb[len(view) :] or None
+            view[: len(take)] = take
+            if len(take) == len(view):
+                return lambda: len(take)
+            return lambda: len(take) + (fn(view[len(take) :]) or 0)
+        if name == "readlines":
+            return lambda: _complete_first_line(pb, self._line_end, fn, args)
+        if name == "readline":
+            limit = -1 if size is None else size
+            end = self._line_end(pb)
+            if 0 <= limit < len(pb) and (end < 0 or end > limit):
+                end = limit
+            if end >= 0:
+                take, self._pushback = pb[:end], pb[end:] or None
+                return lambda: take
+            more = -1 if limit < 0 else limit - len(pb)
+            return lambda: pb + fn(more) if more else pb
+        # read, read1, readall
+        if size is None or size < 0:
+            return (lambda: pb) if name == "read1" else (lambda: pb + fn())
+        take, self._pushback = pb[:size], pb[size:] or None
+        need = size - len(take)
+        if need <= 0 or name == "read1":
+            return lambda: take
+        return lambda: take + fn(need)
+
+    def _line_end(self, data: Any) -> int:
+        """Index just past the first line terminator in ``data``, or -1."""
+        if isinstance(data, bytes):
+            i = data.find(b"\n")
+            return i + 1 if i >= 0 else -1
+        if self._nl:
+            i = data.find(self._nl)
+            return i + len(self._nl) if i >= 0 else -1
+        ends = [i for i in (data.find("\r"), data.find("\n")) if i >= 0]
+        if not ends:
+            return -1
+        i = min(ends)
+        return i + 2 if data.startswith("\r\n", i) else i + 1
+
     def _unread(self, result: Any) -> Callable[[], Any] | None:
         """Rule 8: the job that puts back what an orphaned read consumed."""
         self._hi = -1
@@ -448,7 +522,8 @@ class AsyncFile(AsyncBase[_T]):
     async def read(self, size: int = ALL) -> _T:
         hi = self._hi
         if (
-            0 <= size <= INLINE_MAX
+            size is not None
+            and 0 <= size <= INLINE_MAX
             and self._win_start <= hi
             and hi + self._per * size + self._margin <= self._win_end
             and self._credit > 0
@@ -590,8 +665,13 @@ class AsyncFile(AsyncBase[_T]):
             self._file.close()
             return
         self._rkind = 0
-        await self._call(self._file.close)
-        self._wq = None
+        await _unstoppable(self._close_in_turn(self._file.close))
+
+    async def _close_in_turn(self, fn: Callable[..., Any], *args: Any) -> None:
+        try:
+            await self._call(fn, *args)
+        finally:
+            self._wq = None  # a failed close leaves the file closed (Rule 5)
 
     async def _exit_file(
         self,
@@ -601,10 +681,9 @@ class AsyncFile(AsyncBase[_T]):
     ) -> None:
         """What leaving ``async with aiofiles.open(...)`` does: ``_file.__exit__``."""
         self._rkind = 0
-        try:
-            await self._call(self._file.__exit__, exc_type, exc_val, exc_tb)
-        finally:
-            self._wq = None
+        await _unstoppable(
+            self._close_in_turn(self._file.__exit__, exc_type, exc_val, exc_tb)
+        )
 
     async def __aenter__(self) -> AsyncFile[_T]:
         return self
@@ -649,8 +728,42 @@ class AsyncFile(AsyncBase[_T]):
                 pass
 
 
+def _complete_first_line(
+    pb: Any, line_end: Callable[[Any], int], fn: Callable[..., Any], args: tuple[Any, ...]
+) -> list[Any]:
+    """``readlines`` of a pipe whose push-back ``pb`` comes first."""
+    lines = []
+    while pb:
+        end = line_end(pb)
+        if end < 0:
+            break
+        lines.append(pb[:end])
+        pb = pb[end:]
+    rest = fn(*args)
+    if pb:
+        if rest:
+            rest[0] = pb + rest[0]
+        else:
+            rest = [pb]
+    return lines + rest
+
+
 def _noop() -> None:
     return None
+
+
+async def _unstoppable(coro: Coroutine[Any, Any, _T]) -> _T:
+    """Await ``coro`` in a task of its own that the caller's cancellation does not
+    reach: a cancelled ``close()`` still closes, even one that was still waiting
+    for the file's turn (issue 4's "a cancelled close still closes")."""
+    task = asyncio.ensure_future(coro)
+    task.add_done_callback(_retrieve)
+    return await asyncio.shield(task)
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # seen: no "exception was never retrieved" for orphans
 
 
 __all__ = ["AsyncFile"]

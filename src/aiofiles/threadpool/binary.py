@@ -15,7 +15,7 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
     async def read1(self, size: int = ALL) -> bytes:
         if self._credit <= 0:
             await self._breathe()
-        if self._inline_read_ok(size if size >= 0 else self._bufsize):
+        if self._inline_read_ok(self._bufsize if size is None or size < 0 else size):
             data: bytes = self._file.read1(size)
             self._advance(len(data))
             return data
