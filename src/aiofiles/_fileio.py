@@ -273,8 +273,7 @@ class AsyncFile(AsyncBase[_T]):
             else:
                 self._rkind = 3
                 self._bufpos = f.tell
-                self._margin = 0
-                self._patterns = (b"\n",)
+                self._margin = 0  # no patterns: FileIO lines never run inline
             self._bufsize = bufsize
         if writable and not readable and type(buffered) is io.BufferedWriter:
             if text:
@@ -342,6 +341,8 @@ class AsyncFile(AsyncBase[_T]):
         return self._covered(pos, self._read_bound(size))
 
     def _inline_readline_ok(self, size: int | None) -> bool:
+        if self._rkind == 3:  # FileIO.readline makes one system call per byte
+            return False
         if size is not None and size >= 0:
             return self._inline_read_ok(size)
         pos = self._read_pos()
@@ -575,7 +576,7 @@ class AsyncFile(AsyncBase[_T]):
         raise StopAsyncIteration
 
     async def readlines(self, hint: int | None = ALL) -> list[_T]:
-        if self._inline_read_ok(None):
+        if self._rkind != 3 and self._inline_read_ok(None):
             lines = self._file.readlines(*given((hint,)))
             self._advance(sum(map(len, lines)))
             return lines  # type: ignore[no-any-return]

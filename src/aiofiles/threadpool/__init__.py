@@ -36,6 +36,7 @@ from .binary import (
 from .text import AsyncTextIndirectIOWrapper, AsyncTextIOWrapper
 
 sync_open = open  # tests patch "aiofiles.threadpool.sync_open"; read at every call
+_builtin_open = open  # only the real one may run inline: a patched one is user code
 
 __all__ = [
     "open",
@@ -185,11 +186,11 @@ async def _open(
         closefd=closefd,
         opener=opener,
     )
-    if opener is None and mode in _READ_ONLY_MODES:
+    if sync_open is _builtin_open and opener is None and mode in _READ_ONLY_MODES:
         st = _fastpath.cached_stat(file)
         if st is not None and S_ISREG(st.st_mode):
-            # Resolved from the kernel's caches: opening cannot block (a
-            # regular file, for reading, no opener). Errors raise as usual.
+            # Resolved from the kernel's caches: opening cannot block (a regular
+            # file, for reading, no opener, the real open). Errors raise as usual.
             return _wrapped(call(), loop, executor, newline)
     opened: asyncio.Future[Any] = running.create_future()
 
