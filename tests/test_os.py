@@ -534,7 +534,7 @@ async def test_executor_is_honoured(tree: Ctx, name: str, loop_kind: str) -> Non
                 result.close()
         assert executor.submitted == 1
     finally:
-        executor.shutdown(wait=True)
+        executor.shutdown(wait=False)  # every job was awaited; do not block the loop
 
 
 async def test_runs_off_the_loop_thread(tmp_path: Path, loop_kind: str) -> None:
@@ -546,7 +546,7 @@ async def test_runs_off_the_loop_thread(tmp_path: Path, loop_kind: str) -> None:
     try:
         await fn(executor=executor)
     finally:
-        executor.shutdown(wait=True)
+        executor.shutdown(wait=False)  # every job was awaited; do not block the loop
     assert seen[1].startswith("counting-executor")
 
 

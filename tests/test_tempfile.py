@@ -361,7 +361,7 @@ async def test_positional_arguments(tmp_path: Path, loop_kind: str) -> None:
         ) as d:
             assert os.path.basename(d).startswith("pfx") and d.endswith("sfx")
     finally:
-        executor.shutdown(wait=True)
+        executor.shutdown(wait=False)  # every job was awaited; do not block the loop
 
 
 async def test_constructor_errors_are_the_standard_librarys(
@@ -420,7 +420,7 @@ async def test_executor_is_honoured(tmp_path: Path, loop_kind: str) -> None:
         assert not os.path.exists(d)
         assert executor.submitted == before + 2  # create, cleanup
     finally:
-        executor.shutdown(wait=True)
+        executor.shutdown(wait=False)  # every job was awaited; do not block the loop
 
 
 # -- SpooledTemporaryFile ---------------------------------------------------------
@@ -464,7 +464,7 @@ async def test_spooled_in_memory_until_rollover(loop_kind: str) -> None:
             assert executor.submitted == made + 4  # off the loop from now on
         assert f.closed
     finally:
-        executor.shutdown(wait=True)
+        executor.shutdown(wait=False)  # every job was awaited; do not block the loop
 
 
 async def test_spooled_text_mode(loop_kind: str) -> None:
@@ -787,6 +787,7 @@ class GatedExecutor(concurrent.futures.ThreadPoolExecutor):
         self.started = threading.Event()
         self.before = threading.Event()
         self.after = threading.Event()
+        self.futures: list[concurrent.futures.Future[Any]] = []
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         def gated() -> Any:
@@ -797,7 +798,17 @@ class GatedExecutor(concurrent.futures.ThreadPoolExecutor):
             finally:
                 self.after.wait(10)
 
-        return super().submit(gated)
+        future = super().submit(gated)
+        self.futures.append(future)
+        return future
+
+    async def drain(self) -> None:
+        """Wait (without blocking the loop) until every job given so far is done."""
+        for _ in range(2000):
+            if all(f.done() for f in self.futures):
+                break
+            await asyncio.sleep(0.005)
+        self.shutdown(wait=False)
 
 
 async def _wait_for(flag: threading.Event) -> None:
@@ -839,12 +850,10 @@ async def test_cancel_during_constructor_leaks_nothing(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        executor.before.set()
-        executor.after.set()
     finally:
         executor.before.set()
         executor.after.set()
-        executor.shutdown(wait=True)
+    await executor.drain()
     await _settle(recorder.products)
     assert len(recorder.products) == 1
     assert all(disposed(p) for p in recorder.products)

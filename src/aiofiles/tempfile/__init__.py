@@ -28,10 +28,17 @@ import tempfile
 import threading
 from collections.abc import Callable
 from io import BufferedRandom, BufferedReader, BufferedWriter, FileIO, TextIOBase
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from .. import _offload
-from ..base import AiofilesContextManager
+from .._modes import (
+    OpenBinaryMode,
+    OpenBinaryModeReading,
+    OpenBinaryModeUpdating,
+    OpenBinaryModeWriting,
+    OpenTextMode,
+)
+from ..base import AiofilesContextManager, AsyncBase
 from ..threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader, AsyncFileIO
 from ..threadpool.text import AsyncTextIOWrapper
 from .temptypes import AsyncSpooledTemporaryFile, AsyncTemporaryDirectory
@@ -200,6 +207,68 @@ async def _temporary_file(
 # -- the constructors ------------------------------------------------------------
 
 
+@overload
+def TemporaryFile(
+    mode: OpenTextMode,
+    buffering: int = -1,
+    encoding: str | None = None,
+    newline: str | None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncTextIOWrapper]: ...
+@overload
+def TemporaryFile(
+    mode: OpenBinaryMode,
+    buffering: Literal[0],
+    encoding: None = None,
+    newline: None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncFileIO]: ...
+@overload
+def TemporaryFile(
+    mode: OpenBinaryModeReading | OpenBinaryModeUpdating = "w+b",
+    buffering: Literal[-1, 1] = -1,
+    encoding: None = None,
+    newline: None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncBufferedReader]: ...
+@overload
+def TemporaryFile(
+    mode: OpenBinaryModeWriting,
+    buffering: Literal[-1, 1] = -1,
+    encoding: None = None,
+    newline: None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncBufferedIOBase]: ...
+@overload
+def TemporaryFile(
+    mode: str = "w+b",
+    buffering: int = -1,
+    encoding: str | None = None,
+    newline: str | None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncBase[Any]]: ...
+
+
 def TemporaryFile(
     mode: str = "w+b",
     buffering: int = -1,
@@ -228,6 +297,77 @@ def TemporaryFile(
 
 
 if sys.version_info >= (3, 12):
+
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenTextMode,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        delete_on_close: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncTextIOWrapper]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenBinaryMode,
+        buffering: Literal[0],
+        encoding: None = None,
+        newline: None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        delete_on_close: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncFileIO]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenBinaryModeReading | OpenBinaryModeUpdating = "w+b",
+        buffering: Literal[-1, 1] = -1,
+        encoding: None = None,
+        newline: None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        delete_on_close: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncBufferedReader]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenBinaryModeWriting,
+        buffering: Literal[-1, 1] = -1,
+        encoding: None = None,
+        newline: None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        delete_on_close: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncBufferedIOBase]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        delete_on_close: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncBase[Any]]: ...
 
     def NamedTemporaryFile(
         mode: str = "w+b",
@@ -261,6 +401,72 @@ if sys.version_info >= (3, 12):
 
 else:
 
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenTextMode,
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncTextIOWrapper]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenBinaryMode,
+        buffering: Literal[0],
+        encoding: None = None,
+        newline: None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncFileIO]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenBinaryModeReading | OpenBinaryModeUpdating = "w+b",
+        buffering: Literal[-1, 1] = -1,
+        encoding: None = None,
+        newline: None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncBufferedReader]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: OpenBinaryModeWriting,
+        buffering: Literal[-1, 1] = -1,
+        encoding: None = None,
+        newline: None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncBufferedIOBase]: ...
+    @overload
+    def NamedTemporaryFile(
+        mode: str = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,
+        delete: bool = True,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+    ) -> AiofilesContextManager[AsyncBase[Any]]: ...
+
     def NamedTemporaryFile(
         mode: str = "w+b",
         buffering: int = -1,
@@ -288,6 +494,61 @@ else:
             )
 
         return AiofilesContextManager(_temporary_file(make, loop, executor))
+
+
+@overload
+def SpooledTemporaryFile(
+    max_size: int,
+    mode: OpenTextMode,
+    buffering: int = -1,
+    encoding: str | None = None,
+    newline: str | None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncSpooledTemporaryFile[str]]: ...
+@overload
+def SpooledTemporaryFile(
+    max_size: int = 0,
+    *,
+    mode: OpenTextMode,
+    buffering: int = -1,
+    encoding: str | None = None,
+    newline: str | None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncSpooledTemporaryFile[str]]: ...
+@overload
+def SpooledTemporaryFile(
+    max_size: int = 0,
+    mode: OpenBinaryMode = "w+b",
+    buffering: int = -1,
+    encoding: None = None,
+    newline: None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncSpooledTemporaryFile[bytes]]: ...
+@overload
+def SpooledTemporaryFile(
+    max_size: int = 0,
+    mode: str = "w+b",
+    buffering: int = -1,
+    encoding: str | None = None,
+    newline: str | None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManager[AsyncSpooledTemporaryFile[Any]]: ...
 
 
 def SpooledTemporaryFile(

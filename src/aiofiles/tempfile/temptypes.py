@@ -43,7 +43,7 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
         """Run ``fn`` in this file's turn: inline while in memory, else off the loop."""
         await self._take_turn()
         if self._file._rolled:  # type: ignore[attr-defined]
-            return await self._submit_in_turn(fn)  # type: ignore[no-any-return]
+            return await self._in_turn(fn)  # type: ignore[no-any-return]
         try:
             return fn()
         finally:
@@ -55,9 +55,9 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
         spooled = self._file
         if spooled._rolled:  # type: ignore[attr-defined]
             blocking = spooled.writelines if many else spooled.write
-            return await self._submit_in_turn(functools.partial(blocking, data))
+            return await self._in_turn(functools.partial(blocking, data))
         try:
-            memory = spooled._file  # type: ignore[attr-defined]
+            memory = spooled._file
             result = memory.writelines(data) if many else memory.write(data)
             max_size = spooled._max_size  # type: ignore[attr-defined]
             over = bool(max_size) and memory.tell() > max_size
@@ -69,7 +69,7 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
             return result
         # The data is in memory already; the rollover keeps the turn until it is
         # done, even if this task is cancelled meanwhile (base Rule 2).
-        await self._submit_in_turn(spooled.rollover)
+        await self._in_turn(spooled.rollover)
         return result
 
     # -- the rollover and the descriptor: always off the loop ------------------
@@ -91,7 +91,7 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
         await self._write(iterable, many=True)
 
     async def read(self, size: int | None = -1) -> AnyStr:
-        return await self._call(functools.partial(self._file.read, size))
+        return await self._call(functools.partial(self._file.read, size))  # type: ignore[arg-type]
 
     async def readline(self, size: int | None = -1) -> AnyStr:
         return await self._call(functools.partial(self._file.readline, size))
