@@ -259,17 +259,11 @@ FD_CLOSED_CASES = [
 ]
 
 
-_DEFERRED = pytest.mark.xfail(
-    strict=True,
-    reason="deliberate difference (docs/compat.md, 'write errors'): write-only files queue up "
-    "to 256 KiB on the loop side (engine Rule 5), so an error the blocking file raises at "
-    "write() (its 8 KiB buffer overflows) comes at the next hand-over: flush/tell/close",
-)
 
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(i, marks=_DEFERRED) if i in (2, 4) else i for i in range(len(FD_CLOSED_CASES))],
+    list(range(len(FD_CLOSED_CASES))),
 )
 async def test_descriptor_closed_underneath_like_blocking(loop_kind: str, tmp_path: Any, case: int) -> None:
     mode, ops = FD_CLOSED_CASES[case]
@@ -311,18 +305,11 @@ def run_script(body: str, tmp: Any) -> str:
     return r.stdout
 
 
-_EFBIG_LATE = pytest.mark.xfail(
-    strict=True,
-    reason="deliberate difference (docs/compat.md, 'write errors'): with the loop-side write "
-    "queue (engine Rule 5) EFBIG surfaces at the next hand-over (here flush()), after more "
-    "write() calls returned success, where the blocking file raises at the write that "
-    "crosses the limit",
-)
 
 
 @pytest.mark.parametrize(
     "mode",
-    [pytest.param(m, marks=_EFBIG_LATE) if m in ("wb", "w", "ab") else m for m in ["wb", "w", "wb0", "ab", "rb+"]],
+    ["wb", "w", "wb0", "ab", "rb+"],
 )
 def test_efbig_file_size_limit_like_blocking(tmp_path: Any, mode: str) -> None:
     out = run_script(

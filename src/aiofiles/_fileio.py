@@ -23,12 +23,16 @@ Rule 4. Inline work is paid for in *credit*; when a file has served
         ``INLINE_CREDIT`` bytes inline (each call also costs ``CALL_COST``), the
         next call yields to the loop once, so a task reading a cached file in a
         tight loop never starves other tasks.
-Rule 5. Writes to write-only regular files are queued on the loop side
-        (``_wq``) after the checks the blocking call would make have passed on
-        the loop (type, encodability, line buffering), and are handed to the
-        blocking object, in order, before any other operation, or when
-        ``WRITE_QUEUE_MAX`` is reached. Data accepted by ``write()`` is never
-        dropped: closing, flushing and garbage collection hand it over first.
+Rule 5. A write to a write-only regular file runs inline when the blocking object
+        will take it without touching the OS: for binary files, when it fits in
+        the room left in the ``BufferedWriter``'s buffer (``_wroom``, measured by
+        the worker after every off-loop call as ``tell() - raw.tell()``); for
+        text files, when a *shadow* ``TextIOWrapper`` (same encoding, errors,
+        newline, line buffering, write-through, over a buffer that only counts)
+        shows that the write passes at most ``_wroom`` bytes on to the buffer and
+        does not flush it. Otherwise it goes off the loop. So data reaches the OS,
+        and write errors are raised, at exactly the call where the blocking file
+        does; nothing is ever held on the loop side.
 Rule 6. Closing a read-only regular file is done inline (no data to flush).
 Rule 7. ``tell()`` of a buffered file is an ``lseek`` system call, too dear for
         every call; the loop side keeps ``_hi``, an upper bound of where the io
@@ -67,7 +71,6 @@ INLINE_CREDIT = 1024 * 1024  #: bytes served inline between two yields
 CALL_COST = 256  #: credit each inline call costs besides its bytes
 WINDOW = 512 * 1024  #: bytes the worker or a probe looks ahead
 FIRST_WINDOW = 64 * 1024  #: the window read right after open
-WRITE_QUEUE_MAX = 256 * 1024  #: queued write bytes (or chars) before a hand-over
 
 _HAVE_NOWAIT = hasattr(os, "RWF_NOWAIT") and hasattr(os, "preadv")
 _nowait_broken = False  # set once the OS refuses RWF_NOWAIT
@@ -202,13 +205,13 @@ class AsyncFile(AsyncBase[_T]):
         self._bufpos: Callable[[], int] | None = None
         self._bufsize = 0
         self._patterns: tuple[bytes, ...] = ()
-        self._wq: list[Any] | None = None  # queued writes (Rule 5)
-        self._wq_size = 0
-        self._wtext = False
-        self._ascii_ok = False
-        self._encoding = "utf-8"
-        self._errors = "strict"
-        self._line_buffering = False
+        self._wroom = -1  # bytes the BufferedWriter takes without I/O (Rule 5)
+        self._wkind = 0  # 0: no inline writes, 1: binary, 2: text
+        self._wbufsize = 0
+        self._shadow: Any = None  # text: the shadow TextIOWrapper (Rule 5)
+        self._counter: _Counter | None = None
+        self._resync_shadow = True  # cleared around writes, which the shadow saw
+        self._dirty = False  # a + mode file may hold written data not yet flushed
         self._inline_close = False
         self._cookie: int | None = None  # text position before an off-loop read
         self._pipe = False  # a pipe, FIFO, tty or socket under a stdlib io object
@@ -220,7 +223,7 @@ class AsyncFile(AsyncBase[_T]):
                 self._setup_engine(file)
             except Exception:  # an odd object: everything goes off the loop
                 self._rkind = 0
-                self._wq = None
+                self._wkind = 0
 
     # -- engine set-up --------------------------------------------------------
 
@@ -276,19 +279,13 @@ class AsyncFile(AsyncBase[_T]):
                 self._margin = 0  # no patterns: FileIO lines never run inline
             self._bufsize = bufsize
         if writable and not readable and type(buffered) is io.BufferedWriter:
+            self._wbufsize = bufsize
             if text:
-                if f.write_through:
-                    return
-                self._wtext = True
-                self._encoding = f.encoding
-                self._errors = f.errors
-                self._line_buffering = f.line_buffering
-                try:
-                    bytes(range(128)).decode("ascii").encode(self._encoding, self._errors)
-                    self._ascii_ok = True
-                except (UnicodeError, LookupError):
-                    self._ascii_ok = False
-            self._wq = []
+                self._wkind = 2
+                self._new_shadow(buffered.tell())
+            else:
+                self._wkind = 1
+            self._wroom = bufsize - (buffered.tell() - raw.tell())
         self._inline_close = readable and not writable
 
     def _newline_hint(self, newline: str | None) -> None:
@@ -306,8 +303,8 @@ class AsyncFile(AsyncBase[_T]):
 
     def _read_pos(self) -> int:
         """Where the io stack reads next (exactly), or -1 if inline reading is off."""
-        if self._busy or not self._rkind:
-            return -1
+        if self._busy or not self._rkind or self._dirty:
+            return -1  # (a dirty file would flush its writes on the loop thread)
         try:
             self._hi = pos = self._bufpos()  # type: ignore[misc]
         except Exception:  # closed, detached: the real call will say so
@@ -367,33 +364,66 @@ class AsyncFile(AsyncBase[_T]):
 
     # -- off-loop calls ---------------------------------------------------------------
 
-    def _take_queue(self) -> Any:
-        """Remove and return the queued writes, joined; ``None`` if there are none."""
-        q = self._wq
-        if not q:
-            return None
-        self._wq = []
-        self._wq_size = 0
-        return "".join(q) if self._wtext else b"".join(q)
+    def _new_shadow(self, position: int) -> None:
+        """(Re)make the shadow of a text file whose buffer is at ``position``."""
+        f = self._file
+        self._counter = counter = _Counter(position)
+        self._shadow = io.TextIOWrapper(
+            counter,  # type: ignore[arg-type]
+            encoding=f.encoding,
+            errors=f.errors,
+            newline=self._nl if self._nl != "\n" else None,
+            line_buffering=f.line_buffering,
+            write_through=f.write_through,
+        )
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` off the loop in this file's turn, after queued writes."""
+        """Run ``fn(*args)`` off the loop in this file's turn."""
         await self._take_turn()
         self._hi = -1
-        return await self._in_turn(self._job(fn, args))
+        name = getattr(fn, "__name__", "")
+        if name in _WRITES:
+            self._dirty = True
+        elif name in _FLUSHES:
+            self._dirty = False
+        job = self._job(fn, args)
+        if not self._wkind:
+            return await self._in_turn(job)
+        self._wroom = -1
+        return await self._in_turn(self._measuring(job), self._measured)
 
     def _job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], Any]:
         args = given(args)
-        queued = self._take_queue()
-        if queued is None:
-            return lambda: fn(*args)
-        write = self._file.write
+        return lambda: fn(*args)
 
-        def job() -> Any:
-            write(queued)
-            return fn(*args)
+    def _measuring(self, job: Callable[[], Any]) -> Callable[[], Any]:
+        """``job``, then the room left in the BufferedWriter and its position."""
+        f = self._file
+        buffered = f.buffer if self._wkind == 2 else f
+        bufsize = self._wbufsize
 
-        return job
+        def run() -> Any:
+            result = job()
+            try:
+                pos = buffered.tell()
+                room = bufsize - (pos - buffered.raw.tell())
+            except Exception:
+                pos = room = -1
+            return result, room, pos
+
+        return run
+
+    def _measured(self, ok: bool, value: Any) -> Any:
+        if not ok:
+            self._wkind = 0  # after a failed call the shadow may be wrong: stop
+            self._wroom = -1
+            raise value
+        result, room, pos = value
+        self._wroom = room
+        if self._wkind == 2 and self._resync_shadow and pos >= 0:
+            self._new_shadow(pos)  # seek, flush, tell ...: the pending text is gone
+        self._resync_shadow = True
+        return result
 
     async def _call_read(
         self, fn: Callable[..., Any], *args: Any, consumes: bool = True
@@ -401,6 +431,7 @@ class AsyncFile(AsyncBase[_T]):
         """Like ``_call`` for reads: the worker also reads the next window ahead."""
         await self._take_turn()
         self._hi = -1
+        was_dirty, self._dirty = self._dirty, False  # reading flushes what was written
         if self._pipe:
             job = self._pipe_job(fn, given(args))
             return await self._in_turn(job, None, self._stash if consumes else None)
@@ -408,7 +439,9 @@ class AsyncFile(AsyncBase[_T]):
         if not self._rkind:
             return await self._in_turn(job)
         fd, bufpos, patterns, margin = self._fd, self._bufpos, self._patterns, self._margin
-        tell = self._file.tell if self._rkind == 2 else None
+        # A cookie to undo a cancelled read (Rule 8); not on a dirty file, whose
+        # tell() would flush its writes first and change what the read returns.
+        tell = self._file.tell if self._rkind == 2 and not was_dirty else None
 
         def read_and_look_ahead() -> Any:
             if tell is not None:  # where to come back to if the task is gone
@@ -585,50 +618,53 @@ class AsyncFile(AsyncBase[_T]):
     # -- writing ------------------------------------------------------------------
 
     async def write(self, data: Any) -> int:
-        q = self._wq
-        if q is not None and not self._busy:
-            accepted = self._accept(data)
-            if accepted is not None:
-                q.append(accepted)
-                self._wq_size += len(accepted)
-                if self._wq_size >= WRITE_QUEUE_MAX:
-                    await self._call(_noop)
-                return len(data) if self._wtext else len(accepted)
+        room = self._wroom
+        if type(data) is bytes and len(data) <= room and not self._busy:
+            n: int = self._file.write(data)  # fits in the buffer: a copy, no I/O
+            self._wroom = room - len(data)
+            return n
+        if self._wkind == 2 and type(data) is str and room >= 0 and not self._busy:
+            passed = self._shadow_write(self._shadow.write, data)
+            if 0 <= passed <= room:
+                self._wroom = room - passed
+                return self._file.write(data)  # type: ignore[no-any-return]
+            self._resync_shadow = False  # the shadow has seen this write
         return await self._call(self._file.write, data)  # type: ignore[no-any-return]
 
-    def _accept(self, data: Any) -> Any:
-        """``data`` as it may be queued, or ``None`` if the blocking call must see it."""
-        if self._wtext:
-            if type(data) is not str:
-                return None
-            if not (self._ascii_ok and data.isascii()):
-                try:
-                    data.encode(self._encoding, self._errors)
-                except Exception:
-                    return None
-            if self._line_buffering and ("\n" in data or "\r" in data):
-                return None
-            return data
-        if type(data) is bytes:
-            return data
-        if isinstance(data, (bytearray, memoryview)):
-            try:
-                return bytes(data)
-            except Exception:
-                return None
-        return None
+    def _shadow_write(self, method: Callable[[Any], Any], data: Any) -> int:
+        """Bytes the text layer passes to its buffer for this write, or -1 if it
+        would also flush the buffer (so the OS would be touched); errors are
+        the real write's to raise."""
+        counter = self._counter
+        assert counter is not None
+        counter.passed = 0
+        counter.flushed = False
+        try:
+            method(data)
+        except Exception:
+            self._wkind = 0  # the real call raises the same; stop predicting
+            self._wroom = -1
+            return -1
+        return -1 if counter.flushed else counter.passed
 
     async def writelines(self, lines: Iterable[Any]) -> None:
-        if self._wq is not None and not self._busy:
+        room = self._wroom
+        if room >= 0 and not self._busy:
             lines = list(lines)
-            accepted = [self._accept(line) for line in lines]
-            if all(item is not None for item in accepted):
-                for item in accepted:
-                    self._wq.append(item)
-                    self._wq_size += len(item)
-                if self._wq_size >= WRITE_QUEUE_MAX:
-                    await self._call(_noop)
-                return
+            if self._wkind == 1:
+                if all(type(line) is bytes for line in lines):
+                    total = sum(map(len, lines))
+                    if total <= room:
+                        self._file.writelines(lines)
+                        self._wroom = room - total
+                        return
+            elif self._wkind == 2 and all(type(line) is str for line in lines):
+                passed = self._shadow_write(self._shadow.writelines, lines)
+                if 0 <= passed <= room:
+                    self._wroom = room - passed
+                    self._file.writelines(lines)
+                    return
+                self._resync_shadow = False
         await self._call(self._file.writelines, lines)
 
     async def flush(self) -> None:
@@ -640,7 +676,7 @@ class AsyncFile(AsyncBase[_T]):
         return await self._call(self._file.seek, offset, whence)  # type: ignore[no-any-return]
 
     async def tell(self) -> int:
-        if not self._busy and self._rkind and not self._wq:
+        if not self._busy and self._rkind and not self._dirty:
             try:
                 return self._file.tell()  # type: ignore[no-any-return]
             except Exception:
@@ -672,7 +708,8 @@ class AsyncFile(AsyncBase[_T]):
         try:
             await self._call(fn, *args)
         finally:
-            self._wq = None  # a failed close leaves the file closed (Rule 5)
+            self._wkind = 0  # a failed close leaves the file closed
+            self._wroom = -1
 
     async def _exit_file(
         self,
@@ -712,21 +749,46 @@ class AsyncFile(AsyncBase[_T]):
     def mode(self) -> Any:
         return self._file.mode
 
-    def _hand_over_now(self) -> None:
-        """Give queued writes to the blocking object synchronously (Rule 5)."""
-        queued = self._take_queue()
-        if queued is not None:
-            self._file.write(queued)
+    def _stop_engine(self) -> None:
+        """No more inline calls (after ``detach()``, for one)."""
+        self._rkind = 0
+        self._wkind = 0
+        self._wroom = -1
+        self._hi = -1
 
-    def __del__(self) -> None:
-        # A file dropped without close(): its queued writes reach the blocking
-        # object, whose own finaliser then flushes and closes it as it would
-        # have without us (with its ResourceWarning).
-        if self._wq:
-            try:
-                self._hand_over_now()
-            except Exception:
-                pass
+
+_WRITES = frozenset(("write", "writelines"))
+_FLUSHES = frozenset(("flush", "seek", "truncate", "close", "__exit__"))
+
+
+class _Counter(io.BufferedIOBase):
+    """The buffer under a shadow TextIOWrapper: counts what it is given."""
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+        self.passed = 0
+        self.flushed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def write(self, b: Any) -> int:
+        n = memoryview(b).nbytes
+        self.passed += n
+        self.position += n
+        return n
+
+    def flush(self) -> None:
+        self.flushed = True
 
 
 def _complete_first_line(
@@ -747,10 +809,6 @@ def _complete_first_line(
         else:
             rest = [pb]
     return lines + rest
-
-
-def _noop() -> None:
-    return None
 
 
 async def _unstoppable(coro: Coroutine[Any, Any, _T]) -> _T:

@@ -35,9 +35,7 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
         return await self._call_read(self._file.readinto, b)  # type: ignore[no-any-return]
 
     def detach(self) -> Any:
-        self._hand_over_now()
-        self._rkind = 0
-        self._wq = None
+        self._stop_engine()
         return self._file.detach()
 
     def readable(self) -> bool:

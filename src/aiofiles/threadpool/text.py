@@ -16,9 +16,7 @@ class AsyncTextIOWrapper(AsyncFile[str]):
         return await self._call(self._file.readable)  # type: ignore[no-any-return]
 
     def detach(self) -> Any:
-        self._hand_over_now()
-        self._rkind = 0
-        self._wq = None
+        self._stop_engine()
         return self._file.detach()
 
     @property
