@@ -670,6 +670,14 @@ class AsyncFile(AsyncBase[_T]):
     async def flush(self) -> None:
         await self._call(self._file.flush)
 
+    async def fsync(self) -> None:
+        """Flush, then ``os.fsync`` the descriptor: the data is on the device."""
+        await self._call(_flush_and_sync, self._file, os.fsync)
+
+    async def fdatasync(self) -> None:
+        """Flush, then ``os.fdatasync`` the descriptor (data, not all metadata)."""
+        await self._call(_flush_and_sync, self._file, getattr(os, "fdatasync", os.fsync))
+
     # -- positioning and the rest -------------------------------------------------------
 
     async def seek(self, offset: int, whence: int = ZERO) -> int:
@@ -757,8 +765,13 @@ class AsyncFile(AsyncBase[_T]):
         self._hi = -1
 
 
+def _flush_and_sync(f: Any, sync: Callable[[int], None]) -> None:
+    f.flush()
+    sync(f.fileno())
+
+
 _WRITES = frozenset(("write", "writelines"))
-_FLUSHES = frozenset(("flush", "seek", "truncate", "close", "__exit__"))
+_FLUSHES = frozenset(("flush", "_flush_and_sync", "seek", "truncate", "close", "__exit__"))
 
 
 class _Counter(io.BufferedIOBase):
