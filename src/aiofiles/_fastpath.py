@@ -18,9 +18,13 @@ Rule 3. The feature switches itself off for the process on the first ``ENOSYS``,
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+_R = TypeVar("_R")
 
 _O_PATH = getattr(os, "O_PATH", 0)
 _RESOLVE_CACHED = 0x20
@@ -106,6 +110,42 @@ def cached_stat(path: Any, follow_symlinks: bool = True) -> os.stat_result | Non
         return None
     finally:
         os.close(fd)
+
+
+def stat_first(
+    func: Callable[..., _R],
+    derive: Callable[[os.stat_result], _R] | None = None,
+    *,
+    follow: bool = True,
+) -> Callable[..., Coroutine[Any, Any, _R]]:
+    """``base.wrap(func)``, answering on the loop when a cached ``stat`` can.
+
+    ``func(path)`` must be a function of ``os.stat(path)`` (``follow=False``:
+    of ``os.lstat``); ``derive`` computes it from the stat result (``None``: the
+    result is the stat result itself). Calls with other arguments (``dir_fd``,
+    descriptors, ``follow_symlinks=``) take the ordinary off-loop path unless
+    ``follow_symlinks`` alone is given, and so does every call with an explicit
+    ``executor=``: the caller asked for that executor.
+    """
+    from .base import wrap
+
+    slow = wrap(func)
+
+    @functools.wraps(slow)
+    async def run(*args: Any, **kwargs: Any) -> _R:
+        if len(args) == 1 and enabled and kwargs.get("executor") is None:
+            follows = follow
+            if kwargs.keys() - {"loop", "executor"}:
+                if kwargs.keys() - {"loop", "executor", "follow_symlinks"}:
+                    return await slow(*args, **kwargs)
+                follows = follow and bool(kwargs["follow_symlinks"])
+            st = cached_stat(args[0], follows)
+            if st is not None:
+                return st if derive is None else derive(st)  # type: ignore[return-value]
+        return await slow(*args, **kwargs)
+
+    run.__signature__ = slow.__signature__  # type: ignore[attr-defined]
+    return run
 
 
 _init()

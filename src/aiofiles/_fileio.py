@@ -7,7 +7,8 @@ Rule 1. Every operation runs on the real blocking file object (``self._file``), 
         file's by construction. The engine only decides *where* it runs: inline on
         the loop thread, or off the loop in the file's turn (``base`` Rules 1-3).
 Rule 2. An operation runs inline only if (a) no other operation on the file is
-        queued or running, (b) the file is a regular file wrapped by one of the
+        queued or running, and the file was not given an explicit ``executor=``
+        (that executor then gets every call), (b) the file is a regular file wrapped by one of the
         stdlib's own io classes, (c) the work is bounded (``INLINE_MAX`` bytes at
         most) and (d) every byte the io stack may fetch from the OS for it lies in
         the *window*: a byte range known to be in the page cache, learnt from a
@@ -218,7 +219,7 @@ class AsyncFile(AsyncBase[_T]):
         self._pushback: Any = None  # what orphaned reads of a pipe took (Rule 8)
         self._into: Any = None  # the buffer of the last off-loop readinto
         self._nl = "\n"  # the text line terminator, "" for universal
-        if self._engine_ok:
+        if self._engine_ok and executor is None:  # an explicit executor gets every call
             try:
                 self._setup_engine(file)
             except Exception:  # an odd object: everything goes off the loop

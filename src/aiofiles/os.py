@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from . import ospath as path
+from ._fastpath import stat_first
 from .base import wrap
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
     "getcwd",
 ]
 
-stat = wrap(os.stat)
+stat = stat_first(os.stat)  # answered on the loop when the kernel caches allow
 rename = wrap(os.rename)
 renames = wrap(os.renames)
 replace = wrap(os.replace)
@@ -63,7 +64,7 @@ if hasattr(os, "statvfs"):
 
 # Beyond aiofiles 25.1: public, but kept out of ``__all__``, which stays the
 # reference's exact list.
-lstat = wrap(os.lstat)
+lstat = stat_first(os.lstat, follow=False)
 fstat = wrap(os.fstat)
 chmod = wrap(os.chmod)
 utime = wrap(os.utime)

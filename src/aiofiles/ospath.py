@@ -7,8 +7,11 @@ or raises exactly what the blocking call would.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from os import path as _path
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 
+from ._fastpath import stat_first
 from .base import wrap
 
 __all__ = [
@@ -26,22 +29,24 @@ __all__ = [
     "sameopenfile",
 ]
 
+# The stat-based ones answer on the loop when ``openat2(RESOLVE_CACHED)`` shows the
+# path is in the kernel's caches (``_fastpath``); otherwise they go off the loop.
 abspath = wrap(_path.abspath)
-getatime = wrap(_path.getatime)
-getctime = wrap(_path.getctime)
-getmtime = wrap(_path.getmtime)
-getsize = wrap(_path.getsize)
-exists = wrap(_path.exists)
-isdir = wrap(_path.isdir)
-isfile = wrap(_path.isfile)
-islink = wrap(_path.islink)
+getatime = stat_first(_path.getatime, attrgetter("st_atime"))
+getctime = stat_first(_path.getctime, attrgetter("st_ctime"))
+getmtime = stat_first(_path.getmtime, attrgetter("st_mtime"))
+getsize = stat_first(_path.getsize, attrgetter("st_size"))
+exists = stat_first(_path.exists, lambda st: True)
+isdir = stat_first(_path.isdir, lambda st: S_ISDIR(st.st_mode))
+isfile = stat_first(_path.isfile, lambda st: S_ISREG(st.st_mode))
+islink = stat_first(_path.islink, lambda st: S_ISLNK(st.st_mode), follow=False)
 ismount = wrap(_path.ismount)
 samefile = wrap(_path.samefile)
 sameopenfile = wrap(_path.sameopenfile)
 
 # Beyond aiofiles 25.1: public, but kept out of ``__all__``, which stays the
 # reference's exact list.
-lexists = wrap(_path.lexists)
+lexists = stat_first(_path.lexists, lambda st: True, follow=False)
 realpath = wrap(_path.realpath)
 if hasattr(_path, "isjunction"):  # Python 3.12+
     isjunction = wrap(_path.isjunction)

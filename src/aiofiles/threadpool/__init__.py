@@ -186,7 +186,12 @@ async def _open(
         closefd=closefd,
         opener=opener,
     )
-    if sync_open is _builtin_open and opener is None and mode in _READ_ONLY_MODES:
+    if (
+        executor is None
+        and sync_open is _builtin_open
+        and opener is None
+        and mode in _READ_ONLY_MODES
+    ):
         st = _fastpath.cached_stat(file)
         if st is not None and S_ISREG(st.st_mode):
             # Resolved from the kernel's caches: opening cannot block (a regular
