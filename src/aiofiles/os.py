@@ -12,6 +12,7 @@ import os
 
 from . import ospath as path
 from ._fastpath import stat_first
+from ._walk import ascandir, walk  # beyond 25.1: async directory listing and walking
 from .base import wrap
 
 __all__ = [
