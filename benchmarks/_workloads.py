@@ -44,13 +44,13 @@ class Sizes:
 
 FULL = Sizes()
 QUICK = Sizes(
-    reads=2_000,
-    lines=10_000,
-    writes=2_000,
-    big=16 << 20,
+    reads=1_000,
+    lines=5_000,
+    writes=1_000,
+    big=8 << 20,
     opens=200,
-    tasks=16,
-    stats_seq=1_000,
+    tasks=8,
+    stats_seq=500,
     stats_gather=200,
 )
 

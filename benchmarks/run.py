@@ -56,7 +56,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help=f"also run aiofiles {UPSTREAM_VERSION} from PyPI, in its own venv",
     )
     p.add_argument(
-        "--quick", action="store_true", help="small sizes, 1 repetition (smoke run)"
+        "--quick", action="store_true", help="small sizes, 1 run per row (smoke run)"
     )
     p.add_argument("--reps", type=int, default=None, help="runs per row (default 3)")
     p.add_argument(
@@ -70,9 +70,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--plain-reps",
         type=int,
-        default=1,
+        default=None,
         help="extra runs per async row without the ticker, to show what the "
-        "ticker costs (default 1; 0 to skip)",
+        "ticker costs (default 1, 0 with --quick)",
     )
     p.add_argument(
         "--out",
@@ -516,7 +516,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     sizes = wl.QUICK if args.quick else wl.FULL
     reps = args.reps or (1 if args.quick else 3)
-    max_reps = max(reps, args.max_reps if args.max_reps is not None else 3 * reps)
+    default_max = reps if args.quick else 3 * reps
+    max_reps = max(reps, args.max_reps if args.max_reps is not None else default_max)
+    if args.plain_reps is None:
+        args.plain_reps = 0 if args.quick else 1
     keys = [k.strip() for k in args.only.split(",") if k.strip()] or list(wl.BY_KEY)
     for k in keys:
         if k not in wl.BY_KEY:
