@@ -346,9 +346,16 @@ class AsyncFile(AsyncBase[_T]):
         pos = self._read_pos()
         if pos < 0:
             return False
-        if not self._covered(pos, 0):
+        if self._line_in_window(pos):
+            return True
+        self._set_window(probe_window(self._fd, pos, self._patterns, self._margin))
+        return self._line_in_window(pos)
+
+    def _line_in_window(self, pos: int) -> bool:
+        """Does the window hold a whole line from ``pos`` (Rule 3)?"""
+        if self._win_start > pos:
             return False
-        if self._win_start <= pos <= self._nl_last:
+        if pos <= self._nl_last:
             return True
         return self._win_eof and self._win_end - pos <= INLINE_MAX
 
