@@ -25,8 +25,7 @@ import pytest
 import aiofiles.os
 import aiofiles.ospath
 
-# Async tests name ``loop_kind`` themselves: the conftest runner loses the loop
-# parameter under pytest 9 when a test does not ask for it.
+# Async tests take ``loop_kind`` (the event loop they run on; see conftest).
 
 # -- helpers ----------------------------------------------------------------
 

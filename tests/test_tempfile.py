@@ -1,8 +1,7 @@
 """``aiofiles.tempfile``: the four constructors, ``wrap``, the spooled file and the
 temporary directory, checked against :mod:`tempfile`.
 
-Async tests name ``loop_kind`` themselves: the conftest runner loses the loop
-parameter under pytest 9 when a test does not ask for it.
+Async tests take ``loop_kind`` (the event loop they run on; see conftest).
 """
 
 from __future__ import annotations
