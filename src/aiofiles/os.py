@@ -9,11 +9,15 @@ or raises exactly what the blocking call would. ``scandir`` returns the blocking
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from . import ospath as path
 from ._fastpath import stat_first
 from ._walk import ascandir, walk  # beyond 25.1: async directory listing and walking
 from .base import wrap
+
+if TYPE_CHECKING:
+    from . import _signatures as _sig
 
 __all__ = [
     "path",
@@ -36,48 +40,48 @@ __all__ = [
     "getcwd",
 ]
 
-stat = stat_first(os.stat)  # answered on the loop when the kernel caches allow
-rename = wrap(os.rename)
-renames = wrap(os.renames)
-replace = wrap(os.replace)
-remove = wrap(os.remove)
-unlink = wrap(os.unlink)
-mkdir = wrap(os.mkdir)
-makedirs = wrap(os.makedirs)
-rmdir = wrap(os.rmdir)
-removedirs = wrap(os.removedirs)
-symlink = wrap(os.symlink)
-readlink = wrap(os.readlink)
-listdir = wrap(os.listdir)
-scandir = wrap(os.scandir)
-access = wrap(os.access)
-getcwd = wrap(os.getcwd)
+stat: _sig.Stat = stat_first(os.stat)  # answered on the loop when the kernel caches allow
+rename: _sig.SrcDst = wrap(os.rename)
+renames: _sig.Renames = wrap(os.renames)
+replace: _sig.SrcDst = wrap(os.replace)
+remove: _sig.PathDirFd = wrap(os.remove)
+unlink: _sig.PathDirFd = wrap(os.unlink)
+mkdir: _sig.Mkdir = wrap(os.mkdir)
+makedirs: _sig.Makedirs = wrap(os.makedirs)
+rmdir: _sig.PathDirFd = wrap(os.rmdir)
+removedirs: _sig.Removedirs = wrap(os.removedirs)
+symlink: _sig.Symlink = wrap(os.symlink)
+readlink: _sig.Readlink = wrap(os.readlink)
+listdir: _sig.Listdir = wrap(os.listdir)  # type: ignore[assignment]
+scandir: _sig.Scandir = wrap(os.scandir)  # type: ignore[assignment]
+access: _sig.Access = wrap(os.access)
+getcwd: _sig.Getcwd = wrap(os.getcwd)
 
 if hasattr(os, "link"):
     __all__ += ["link"]
-    link = wrap(os.link)
+    link: _sig.Link = wrap(os.link)
 if hasattr(os, "sendfile"):
     __all__ += ["sendfile"]
-    sendfile = wrap(os.sendfile)
+    sendfile: _sig.Sendfile = wrap(os.sendfile)
 if hasattr(os, "statvfs"):
     __all__ += ["statvfs"]
-    statvfs = wrap(os.statvfs)
+    statvfs: _sig.Statvfs = wrap(os.statvfs)
 
 # Beyond aiofiles 25.1: public, but kept out of ``__all__``, which stays the
 # reference's exact list.
-lstat = stat_first(os.lstat, follow=False)
-fstat = wrap(os.fstat)
-chmod = wrap(os.chmod)
-utime = wrap(os.utime)
-truncate = wrap(os.truncate)
-fsync = wrap(os.fsync)
+lstat: _sig.LStat = stat_first(os.lstat, follow=False)
+fstat: _sig.FStat = wrap(os.fstat)
+chmod: _sig.Chmod = wrap(os.chmod)
+utime: _sig.Utime = wrap(os.utime)
+truncate: _sig.Truncate = wrap(os.truncate)
+fsync: _sig.Sync = wrap(os.fsync)
 if hasattr(os, "chown"):
-    chown = wrap(os.chown)
+    chown: _sig.Chown = wrap(os.chown)
 if hasattr(os, "lchown"):
-    lchown = wrap(os.lchown)
+    lchown: _sig.Lchown = wrap(os.lchown)
 if hasattr(os, "ftruncate"):
-    ftruncate = wrap(os.ftruncate)
+    ftruncate: _sig.FTruncate = wrap(os.ftruncate)
 if hasattr(os, "fdatasync"):
-    fdatasync = wrap(os.fdatasync)
+    fdatasync: _sig.Sync = wrap(os.fdatasync)
 if hasattr(os, "copy_file_range"):
-    copy_file_range = wrap(os.copy_file_range)
+    copy_file_range: _sig.CopyFileRange = wrap(os.copy_file_range)
