@@ -264,7 +264,7 @@ class AsyncFile(AsyncBase[_T]):
         if readable:
             if text:
                 self._rkind = 2
-                self._bufpos = buffered.tell
+                self._bufpos = buffered.tell  # pyright: ignore[reportOptionalMemberAccess]
                 self._margin = 2 * bufsize + 2 * chunk
                 if "\r\n".encode(f.encoding) == b"\r\n":  # ASCII-compatible codec
                     self._patterns = (b"\n",)  # ends a line for newline None, "" and "\n"
@@ -377,7 +377,7 @@ class AsyncFile(AsyncBase[_T]):
         f = self._file
         self._counter = counter = _Counter(position)
         self._shadow = io.TextIOWrapper(
-            counter,  # type: ignore[arg-type]
+            counter,  # pyright: ignore[reportArgumentType]
             encoding=f.encoding,
             errors=f.errors,
             newline=self._nl if self._nl != "\n" else None,
@@ -527,7 +527,7 @@ class AsyncFile(AsyncBase[_T]):
             return lambda: take
         return lambda: take + fn(need)
 
-    def _line_end(self, data: Any) -> int:
+    def _line_end(self, data: bytes | str) -> int:
         """Index just past the first line terminator in ``data``, or -1."""
         if isinstance(data, bytes):
             i = data.find(b"\n")
@@ -561,7 +561,7 @@ class AsyncFile(AsyncBase[_T]):
 
     # -- reading ------------------------------------------------------------------
 
-    async def read(self, size: int = ALL) -> _T:
+    async def read(self, size: int | None = ALL) -> _T:
         hi = self._hi
         if (
             size is not None
@@ -762,8 +762,8 @@ class AsyncFile(AsyncBase[_T]):
         return self._file.name
 
     @property
-    def mode(self) -> Any:
-        return self._file.mode
+    def mode(self) -> str:
+        return self._file.mode  # type: ignore[no-any-return]
 
     def _stop_engine(self) -> None:
         """No more inline calls (after ``detach()``, for one)."""
@@ -829,7 +829,7 @@ def _complete_first_line(
             rest[0] = pb + rest[0]
         else:
             rest = [pb]
-    return lines + rest
+    return lines + rest  # type: ignore[no-any-return]
 
 
 async def _unstoppable(coro: Coroutine[Any, Any, _T]) -> _T:

@@ -34,6 +34,7 @@ from typing import Any, Generic, TypeVar
 from . import _offload
 
 _T = TypeVar("_T")
+_Self = TypeVar("_Self", bound="AsyncBase[Any]")
 _V_co = TypeVar("_V_co", covariant=True)
 
 
@@ -56,7 +57,7 @@ class AsyncBase(Generic[_T]):
     def _loop(self) -> asyncio.AbstractEventLoop:
         return self._ref_loop or asyncio.get_running_loop()
 
-    def __aiter__(self) -> Any:
+    def __aiter__(self: _Self) -> _Self:
         return self
 
     async def __anext__(self) -> _T:
@@ -248,7 +249,7 @@ def wrap(func: Callable[..., _T]) -> Callable[..., Coroutine[Any, Any, _T]]:
     try:
         sig = inspect.signature(func)
     except (TypeError, ValueError):
-        del run.__wrapped__  # type: ignore[attr-defined]
+        del run.__wrapped__
         return run
     params = list(sig.parameters.values())
     tail = [p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD]

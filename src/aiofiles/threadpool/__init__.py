@@ -19,6 +19,7 @@ from io import (
 from typing import Any, Literal, overload
 
 from .. import _fastpath, _offload
+from .._fileio import AsyncFile
 from .._modes import (
     OpenBinaryMode,
     OpenBinaryModeReading,
@@ -112,6 +113,20 @@ def open(
 @overload
 def open(
     file: Any,
+    mode: OpenBinaryMode,
+    buffering: int = -1,
+    encoding: None = None,
+    errors: None = None,
+    newline: None = None,
+    closefd: bool = True,
+    opener: _Opener | None = None,
+    *,
+    loop: _Loop = None,
+    executor: _Executor = None,
+) -> AiofilesContextManager[AsyncBufferedIOBase | AsyncFileIO]: ...
+@overload
+def open(
+    file: Any,
     mode: str,
     buffering: int = -1,
     encoding: str | None = None,
@@ -122,7 +137,7 @@ def open(
     *,
     loop: _Loop = None,
     executor: _Executor = None,
-) -> AiofilesContextManager[AsyncBase[Any]]: ...
+) -> AiofilesContextManager[AsyncFile[Any]]: ...
 
 
 def open(
@@ -263,15 +278,15 @@ def _(file: FileIO, *, loop: _Loop = None, executor: _Executor = None) -> Any:
     return AsyncFileIO(file, loop=loop, executor=executor)
 
 
-stdin = AsyncTextIndirectIOWrapper("sys.stdin", None, None, indirect=lambda: sys.stdin)
-stdout = AsyncTextIndirectIOWrapper("sys.stdout", None, None, indirect=lambda: sys.stdout)
-stderr = AsyncTextIndirectIOWrapper("sys.stderr", None, None, indirect=lambda: sys.stderr)
-stdin_bytes = AsyncIndirectBufferedIOBase(
+stdin: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper("sys.stdin", None, None, indirect=lambda: sys.stdin)
+stdout: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper("sys.stdout", None, None, indirect=lambda: sys.stdout)
+stderr: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper("sys.stderr", None, None, indirect=lambda: sys.stderr)
+stdin_bytes: AsyncIndirectBufferedIOBase = AsyncIndirectBufferedIOBase(
     "sys.stdin.buffer", None, None, indirect=lambda: sys.stdin.buffer
 )
-stdout_bytes = AsyncIndirectBufferedIOBase(
+stdout_bytes: AsyncIndirectBufferedIOBase = AsyncIndirectBufferedIOBase(
     "sys.stdout.buffer", None, None, indirect=lambda: sys.stdout.buffer
 )
-stderr_bytes = AsyncIndirectBufferedIOBase(
+stderr_bytes: AsyncIndirectBufferedIOBase = AsyncIndirectBufferedIOBase(
     "sys.stderr.buffer", None, None, indirect=lambda: sys.stderr.buffer
 )

@@ -12,7 +12,7 @@ from ..base import AsyncIndirectBase
 class AsyncBufferedIOBase(AsyncFile[bytes]):
     """The async version of ``io.BufferedWriter`` and ``io.BufferedIOBase``."""
 
-    async def read1(self, size: int = ALL) -> bytes:
+    async def read1(self, size: int | None = ALL) -> bytes:
         if self._credit <= 0:
             await self._breathe()
         if self._inline_read_ok(self._bufsize if size is None or size < 0 else size):
