@@ -31,6 +31,9 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 TOOLS_PYTHON = "3.12"  # the interpreter lint, typing, build and docs run on
 DIST = ROOT / ".nox" / "_dist"  # where `build` leaves the sdist and the wheel
 PYRIGHT_VERSION = "1.1.414"  # from the npm registry; used only where node exists
+# Seconds per test. On a hang pytest-timeout prints every thread's stack and ends
+# that pytest run ("thread" method: the signal method cannot interrupt uvloop).
+TEST_TIMEOUT = 120
 
 nox.options.default_venv_backend = "venv"
 nox.options.download_python = "never"  # no network but package registries
@@ -132,8 +135,10 @@ def tests(session: nox.Session) -> None:
     with _step(session, "pytest"):
         try:
             session.run(
-                "python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs
-            )
+                "python", "-m", "pytest", "-p", "no:cacheprovider",
+                f"--timeout={TEST_TIMEOUT}", "--timeout-method=thread",
+                *session.posargs,
+            )  # fmt: skip
         except CommandFailed as exc:
             if exc.return_code == 5:
                 session.error("pytest collected no tests (exit code 5)")
