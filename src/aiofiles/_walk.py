@@ -16,7 +16,8 @@ Rule 3. ``walk`` yields what ``os.walk`` yields, in the same order. It honours
         directory it was not told about, and calls ``onerror`` on the loop thread
         at the point ``os.walk`` would.
 Rule 4. Read-ahead. A job lists the directory the walk needs now and then, while
-        its budget lasts, the directories the walk will need next, in walk order:
+        its budget lasts (a couple of milliseconds, a few thousand entries), the
+        directories the walk will need next, in walk order:
         the subdirectories of the ones it just listed and the directories already
         waiting on the stack. Listings of directories the caller then prunes are
         dropped unseen, errors included.
@@ -41,6 +42,7 @@ import asyncio
 import concurrent.futures
 import os
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Any, AnyStr, Generic, overload
@@ -50,8 +52,8 @@ from . import _offload
 __all__ = ["AsyncScandirIterator", "ascandir", "walk"]
 
 SCANDIR_BATCH = 512  #: entries per worker job in ``ascandir``
-READ_AHEAD = 4096  #: budget of one ``walk`` job: 1 per entry, DIR_COST per directory
-DIR_COST = 16  #: what opening and closing one directory costs, in entries
+READ_AHEAD_SECONDS = 0.002  #: how long one ``walk`` job may read ahead
+READ_AHEAD_ENTRIES = 4096  #: and how many entries it may list, at most
 
 # How walk decides what is a directory and what to enter (os.walk's followlinks).
 NOFOLLOW = 0  # is_dir() follows links; symlinked dirs are listed, not entered
@@ -306,26 +308,31 @@ def _list_many(
     requests: list[tuple[Any, bool]],
     topdown: bool,
     mode: int,
-    budget: int,
+    read_ahead: bool,
     stamp: int,
 ) -> list[_Listing]:
     """Worker: list ``requests`` in order, each followed by its subtree (Rule 4).
 
     The first request is always listed; the rest, and everything read ahead,
-    only while ``budget`` lasts. Returns one listing per request reached.
+    only if ``read_ahead`` and while the budget lasts. Short jobs matter twice:
+    the loop thread waits for the GIL while a job runs Python code, and it
+    handles what a job returns in one go. Returns one listing per request reached.
     """
     join = os.path.join
+    clock = time.perf_counter
+    deadline = clock() + READ_AHEAD_SECONDS
+    budget = READ_AHEAD_ENTRIES if read_ahead else 0
     results: list[_Listing] = []
     spent = 0
     for path, check_link in requests:
-        if results and spent >= budget:
+        if results and (spent >= budget or clock() > deadline):
             break
         listing = _list_one(path, check_link, topdown, mode, stamp)
         results.append(listing)
         # Depth first, in the order the walk will visit them.
         todo: list[tuple[_Listing, Any, Any]] = []
         while True:
-            spent += DIR_COST + len(listing.dirs) + len(listing.nondirs)
+            spent += 1 + len(listing.dirs) + len(listing.nondirs)
             if listing is not _IS_LINK and listing.error is None:
                 if topdown:
                     links, parent = listing.links, listing.path
@@ -335,7 +342,7 @@ def _list_many(
                 else:
                     for sub in reversed(listing.into):
                         todo.append((listing, sub, sub))
-            if not todo or spent >= budget:
+            if not todo or spent >= budget or clock() > deadline:
                 break
             parent_listing, key, sub = todo.pop()
             listing = _list_one(sub, False, topdown, mode, stamp)
@@ -393,9 +400,8 @@ async def _fetch(
     epoch = pacer.epoch
     asks = [first]
     where: list[int] = []
-    budget = 0
-    if epoch == pacer.hop_epoch:
-        budget = READ_AHEAD
+    read_ahead = epoch == pacer.hop_epoch
+    if read_ahead:
         check_children = topdown and mode == NOFOLLOW
         for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _MAX_SCAN), -1):
             other = stack[i]
@@ -413,7 +419,7 @@ async def _fetch(
     pacer.hopping = True
     try:
         results = await _offload.run(
-            _list_many, asks, topdown, mode, budget, epoch, executor=executor
+            _list_many, asks, topdown, mode, read_ahead, epoch, executor=executor
         )
     finally:
         pacer.hopping = False

@@ -22,11 +22,17 @@ path accept it.
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import functools
+import io
 import os
 import pathlib
 import sys
+import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from itertools import islice
+from stat import S_ISREG
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -37,7 +43,7 @@ from typing import (
     overload,
 )
 
-from . import _offload, _walk
+from . import _fastpath, _offload, _walk
 
 if TYPE_CHECKING:
     from ._modes import (
@@ -70,7 +76,10 @@ _Unsupported: type[Exception] = getattr(
     pathlib, "UnsupportedOperation", NotImplementedError
 )
 
-RESULTS_BATCH = 512  #: paths per worker job in iterdir, glob and rglob
+INLINE_MAX = 64 * 1024  #: largest file read_bytes/read_text may read on the loop
+INLINE_SECONDS = 0.001  #: loop time such reads may take per loop iteration, in all
+RESULTS_BATCH = 512  #: paths per worker job in iterdir, glob and rglob, at most
+RESULTS_SECONDS = 0.002  #: and how long one such job may take, about
 
 
 # -- pure paths ---------------------------------------------------------------------
@@ -117,13 +126,100 @@ def _call_path(fn: Callable[..., pathlib.PurePath], path: _PathT, args: Any) -> 
     return type(path)(fn(pathlib.Path(path), *args))
 
 
+# Rules of the one-shot methods (stat, exists, read_text, write_text, mkdir, ...):
+#
+# Rule 4. Calls made in the same loop iteration share hops. Each call is queued
+#         (``_hop``); at the start of the next iteration the queue leaves for
+#         the workers in at most COALESCE_JOBS jobs, each running its calls one
+#         after another and returning every result or exception. A lone call is
+#         one hop, as before; a gather of a thousand calls is a handful of hops.
+# Rule 5. Each call runs the standard library's method on its own, in a worker,
+#         so results and errors are exactly pathlib's. A caller cancelled while
+#         waiting gives up its result, not the call (as with any hop).
+
+COALESCE_JOBS = 4  #: jobs one loop iteration's calls are spread over, at most
+COALESCE_MIN = 16  #: calls per job before a second job is used
+
+
+def _run_calls(calls: list[Callable[[], Any]]) -> list[tuple[bool, Any]]:
+    """Worker: run each call; keep each result or exception (Rule 5)."""
+    out: list[tuple[bool, Any]] = []
+    for call in calls:
+        try:
+            out.append((True, call()))
+        except BaseException as exc:
+            out.append((False, exc))
+    return out
+
+
+def _settle(futures: list[asyncio.Future[Any]], ok: bool, value: Any) -> None:
+    for i, fut in enumerate(futures):
+        if fut.cancelled():
+            continue
+        if not ok:  # the job itself failed: give every caller its exception
+            fut.set_exception(value)
+        elif value[i][0]:
+            fut.set_result(value[i][1])
+        else:
+            fut.set_exception(value[i][1])
+
+
+class _Coalescer:
+    """The queue of one event loop's one-shot calls (Rule 4)."""
+
+    __slots__ = ("__weakref__", "loop", "queue")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
+
+    def add(self, call: Callable[[], _R]) -> asyncio.Future[_R]:
+        fut: asyncio.Future[_R] = self.loop.create_future()
+        if not self.queue:
+            self.loop.call_soon(self.flush)
+        self.queue.append((call, fut))
+        return fut
+
+    def flush(self) -> None:
+        queue, self.queue = self.queue, []
+        jobs = max(1, min(COALESCE_JOBS, len(queue) // COALESCE_MIN))
+        size = -(-len(queue) // jobs)
+        for start in range(0, len(queue), size):
+            chunk = queue[start : start + size]
+            calls = [call for call, _ in chunk]
+            futures = [fut for _, fut in chunk]
+            try:
+                _offload.submit(
+                    self.loop,
+                    None,
+                    functools.partial(_run_calls, calls),
+                    functools.partial(_settle, futures),
+                )
+            except BaseException as exc:
+                _settle(futures, False, exc)
+
+
+_coalescers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Coalescer] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _hop(call: Callable[[], _R]) -> asyncio.Future[_R]:
+    """Run ``call()`` off the loop, sharing a hop with this iteration's others."""
+    loop = asyncio.get_running_loop()
+    coalescer = _coalescers.get(loop)
+    if coalescer is None:
+        coalescer = _coalescers[loop] = _Coalescer(loop)
+    return coalescer.add(call)
+
+
 def _forward(
     fn: Callable[Concatenate[pathlib.Path, _P], _R],
 ) -> Callable[Concatenate[Path, _P], Coroutine[Any, Any, _R]]:
     """``pathlib.Path``'s method ``fn`` as a coroutine method run off the loop."""
 
     async def method(self: Path, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return await _offload.run(_call, fn, self, args, kwargs)
+        return await _hop(functools.partial(_call, fn, self, args, kwargs))
 
     method.__name__ = fn.__name__
     method.__qualname__ = "Path." + fn.__name__
@@ -147,11 +243,23 @@ else:
 
 def _next_batch(
     cls: type[_PathT], it: Iterator[pathlib.Path] | None, make: Callable[[], Any]
-) -> tuple[list[_PathT], Iterator[pathlib.Path]]:
-    """Worker: the next batch of ``it`` (made by ``make()`` at first) as ours."""
+) -> tuple[list[_PathT], Iterator[pathlib.Path], bool]:
+    """Worker: the next batch of ``it`` (made by ``make()`` at first) as ours.
+
+    A batch ends after RESULTS_BATCH paths or RESULTS_SECONDS, whichever comes
+    first, so that the loop thread neither waits long for the GIL nor gets more
+    than it handles in a moment. Returns (paths, the iterator, exhausted?).
+    """
     if it is None:
         it = iter(make())
-    return [_adopt(cls, p) for p in islice(it, RESULTS_BATCH)], it
+    clock = time.perf_counter
+    deadline = clock() + RESULTS_SECONDS
+    batch: list[_PathT] = []
+    for p in it:
+        batch.append(_adopt(cls, p))
+        if len(batch) >= RESULTS_BATCH or (len(batch) % 16 == 0 and clock() > deadline):
+            return batch, it, False
+    return batch, it, True
 
 
 async def _paths(
@@ -161,11 +269,88 @@ async def _paths(
 ) -> AsyncIterator[_PathT]:
     """Iterate a blocking iterator of pathlib paths in batches, off the loop."""
     while True:
-        batch, it = await _offload.run(_next_batch, cls, it, make)
+        batch, it, done = await _offload.run(_next_batch, cls, it, make)
         for path in batch:
             yield path
-        if len(batch) < RESULTS_BATCH:
+        if done:
             return
+
+
+# -- small cached files, read on the loop ----------------------------------------------
+#
+# Rules:
+#
+# Rule 1. A read is done on the loop thread only if it cannot block: the path
+#         resolves from the kernel's caches (``_fastpath.cached_stat``: then
+#         opening a regular file for reading does not block), it names a regular
+#         file of at most INLINE_MAX bytes, and ``preadv(RWF_NOWAIT)`` returns it
+#         whole from the page cache. Anything else (an error included) answers
+#         None and the method takes its ordinary hop, which raises the exact error.
+# Rule 2. Inline reads may take INLINE_SECONDS of one loop iteration, in all;
+#         after that, reads go off the loop until the next iteration, so a
+#         gather of a thousand reads still lets the loop breathe.
+# Rule 3. The text is decoded as ``open()`` would (``io.TextIOWrapper``, the same
+#         encoding, errors and newline handling).
+
+_NOWAIT: int | None = getattr(os, "RWF_NOWAIT", None) if hasattr(os, "preadv") else None
+_no_nowait: set[int] = set()  # devices whose file system refused RWF_NOWAIT
+_spent: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, float] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _read_cached(path: PurePath) -> bytes | None:
+    """The whole file at ``path`` if reading it cannot block, else None (Rule 1)."""
+    if _NOWAIT is None or not _fastpath.enabled:
+        return None
+    loop = asyncio.get_running_loop()
+    spent = _spent.get(loop)
+    if spent is not None and spent >= INLINE_SECONDS:
+        return None
+    start = time.perf_counter()
+    st = _fastpath.cached_stat(path)
+    if st is None or not S_ISREG(st.st_mode) or st.st_size > INLINE_MAX:
+        return None
+    if st.st_dev in _no_nowait:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError:
+        return None
+    try:
+        size = st.st_size
+        buf = bytearray(size + 1)
+        try:
+            n = os.preadv(fd, [buf], 0, _NOWAIT)
+        except OSError as exc:
+            if exc.errno in (errno.EOPNOTSUPP, errno.EINVAL):
+                _no_nowait.add(st.st_dev)
+            return None
+        after = os.fstat(fd)
+        if n != size or after.st_size != size or not S_ISREG(after.st_mode):
+            return None  # not all cached, or the file changed meanwhile
+        del buf[n:]
+        return bytes(buf)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+        if spent is None:
+            _spent[loop] = 0.0
+            loop.call_soon(_spent.pop, loop, None)  # Rule 2: afresh next iteration
+        _spent[loop] += time.perf_counter() - start
+
+
+def _decode(
+    data: bytes, encoding: str | None, errors: str | None, newline: str | None
+) -> str:
+    """``data`` as ``open(..., "r", encoding, errors, newline).read()`` gives it."""
+    if sys.version_info >= (3, 11):
+        encoding = io.text_encoding(encoding)  # as pathlib does ("locale")
+    elif encoding is None:
+        encoding = "locale"  # what 3.10's io.text_encoding(None) returns
+    with io.TextIOWrapper(io.BytesIO(data), encoding, errors, newline) as f:
+        return f.read()
 
 
 # -- concrete paths -----------------------------------------------------------------
@@ -203,8 +388,6 @@ class Path(PurePath):
     is_mount = _forward(pathlib.Path.is_mount)
     if sys.version_info >= (3, 12):
         is_junction = _forward(pathlib.Path.is_junction)
-    read_bytes = _forward(pathlib.Path.read_bytes)
-    read_text = _forward(pathlib.Path.read_text)
     write_bytes = _forward(pathlib.Path.write_bytes)
     write_text = _forward(pathlib.Path.write_text)
     touch = _forward(pathlib.Path.touch)
@@ -220,25 +403,76 @@ class Path(PurePath):
     owner = _forward(pathlib.Path.owner)
     group = _forward(pathlib.Path.group)
 
+    # -- reads: on the loop when the file is small and cached, else one hop ------
+
+    async def read_bytes(self) -> bytes:
+        data = _read_cached(self)
+        if data is not None:
+            return data
+        return await _hop(
+            functools.partial(_call, pathlib.Path.read_bytes, self, (), {})
+        )
+
+    if sys.version_info >= (3, 13):
+
+        async def read_text(
+            self,
+            encoding: str | None = None,
+            errors: str | None = None,
+            newline: str | None = None,
+        ) -> str:
+            data = _read_cached(self)
+            if data is not None:
+                return _decode(data, encoding, errors, newline)
+            args = (encoding, errors, newline)
+            return await _hop(
+                functools.partial(_call, pathlib.Path.read_text, self, args, {})
+            )
+
+    else:
+
+        async def read_text(
+            self, encoding: str | None = None, errors: str | None = None
+        ) -> str:
+            data = _read_cached(self)
+            if data is not None:
+                return _decode(data, encoding, errors, None)
+            args = (encoding, errors)
+            return await _hop(
+                functools.partial(_call, pathlib.Path.read_text, self, args, {})
+            )
+
     # -- methods that return paths: the result is of this path's class ------------
 
     async def absolute(self: _PathT) -> _PathT:
-        return await _offload.run(_call_path, pathlib.Path.absolute, self, ())
+        return await _hop(
+            functools.partial(_call_path, pathlib.Path.absolute, self, ())
+        )
 
     async def resolve(self: _PathT, strict: bool = False) -> _PathT:
-        return await _offload.run(_call_path, pathlib.Path.resolve, self, (strict,))
+        return await _hop(
+            functools.partial(_call_path, pathlib.Path.resolve, self, (strict,))
+        )
 
     async def expanduser(self: _PathT) -> _PathT:
-        return await _offload.run(_call_path, pathlib.Path.expanduser, self, ())
+        return await _hop(
+            functools.partial(_call_path, pathlib.Path.expanduser, self, ())
+        )
 
     async def readlink(self: _PathT) -> _PathT:
-        return await _offload.run(_call_path, pathlib.Path.readlink, self, ())
+        return await _hop(
+            functools.partial(_call_path, pathlib.Path.readlink, self, ())
+        )
 
     async def rename(self: _PathT, target: _StrPath) -> _PathT:
-        return await _offload.run(_call_path, pathlib.Path.rename, self, (target,))
+        return await _hop(
+            functools.partial(_call_path, pathlib.Path.rename, self, (target,))
+        )
 
     async def replace(self: _PathT, target: _StrPath) -> _PathT:
-        return await _offload.run(_call_path, pathlib.Path.replace, self, (target,))
+        return await _hop(
+            functools.partial(_call_path, pathlib.Path.replace, self, (target,))
+        )
 
     @classmethod
     async def cwd(cls: type[_PathT]) -> _PathT:
@@ -258,7 +492,9 @@ class Path(PurePath):
     async def samefile(self, other_path: _StrPath) -> bool:
         # pathlib would call other_path.stat(), which is a coroutine on ours.
         other = pathlib.Path(other_path) if isinstance(other_path, Path) else other_path
-        return await _offload.run(_call, pathlib.Path.samefile, self, (other,), {})
+        return await _hop(
+            functools.partial(_call, pathlib.Path.samefile, self, (other,), {})
+        )
 
     # -- open: this library's async file ---------------------------------------
 
