@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - uvloop is a test dependency
     uvloop = None
 
 LOOP_KINDS = ["asyncio", "uvloop"]
-SLOW_CALLBACK = 0.25  # seconds; generous because CI machines are noisy
+SLOW_CALLBACK = 0.5  # seconds; generous because CI machines are noisy
 
 
 def new_loop(kind: str) -> asyncio.AbstractEventLoop:
@@ -44,7 +44,7 @@ class _SlowCallbackCatcher(logging.Handler):
             self.reports.append(msg)
 
 
-def run_in_loop(kind: str, coro_fn: Any, *args: Any, **kwargs: Any) -> Any:
+def run_in_loop(kind: str, coro_fn: Any, /, *args: Any, **kwargs: Any) -> Any:
     """Run ``coro_fn(*args, **kwargs)`` to completion in a fresh loop of ``kind``."""
     loop = new_loop(kind)
     loop.set_debug(True)

@@ -42,3 +42,38 @@ async def test_fsync_after_close_raises_like_flush(tmp_path: Path) -> None:
         assert "closed file" in str(exc)
     else:
         raise AssertionError("fsync() on a closed file did not raise")
+
+
+async def test_blocked_fifo_opens_do_not_exhaust_the_pool(tmp_path: Path) -> None:
+    """More FIFO opens than max_workers wait for writers; a regular file still
+    opens and reads at once, and nothing leaks once the FIFOs get writers."""
+    import asyncio
+
+    from aiofiles._executor import get_pool
+
+    regular = tmp_path / "regular"
+    regular.write_bytes(b"r" * 300_000)
+    fifos = []
+    for i in range(get_pool().max_workers + 8):
+        fifo = tmp_path / f"fifo{i}"
+        os.mkfifo(fifo)
+        fifos.append(fifo)
+    fds_before = len(os.listdir("/proc/self/fd"))
+    opens = [asyncio.ensure_future(aiofiles.open(p, "rb")) for p in fifos]
+    await asyncio.sleep(0.1)
+    assert not any(t.done() for t in opens)
+    f = await asyncio.wait_for(aiofiles.open(regular, "rb"), 5)
+    assert await asyncio.wait_for(f.read(), 5) == b"r" * 300_000
+    await f.close()
+    for t in opens:
+        t.cancel()
+    writers = [os.open(p, os.O_WRONLY | os.O_NONBLOCK) for p in fifos]
+    try:
+        for _ in range(100):  # the blocked opens return; the orphans get closed
+            await asyncio.sleep(0.02)
+            if len(os.listdir("/proc/self/fd")) <= fds_before + len(writers):
+                break
+        assert len(os.listdir("/proc/self/fd")) <= fds_before + len(writers)
+    finally:
+        for w in writers:
+            os.close(w)

@@ -24,6 +24,13 @@ Rule 6. Worker threads are daemons, so a stuck call (a FIFO with no writer) neve
         blocks interpreter exit; data safety at shutdown is the file layer's job
         (it flushes its own buffers before the loop closes).
 
+Rule 7. A job that may wait for ever (pipes, FIFOs, ttys) is submitted
+        ``unbounded``: it starts a thread even beyond ``max_workers`` rather
+        than wait in the backlog, and while it runs its thread does not count
+        against ``max_workers`` (``_waiting_forever``), so such jobs can
+        neither exhaust the pool for ordinary files nor wait behind it. Their
+        threads idle and retire like the others.
+
 Shared state is touched only under ``_lock``; the GIL is not relied upon here.
 """
 
@@ -75,17 +82,28 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._backlog: deque[tuple[Callable[[], Any], Completion]] = deque()
         self._workers = 0
+        self._waiting_forever = 0  # unbounded jobs submitted and not finished (Rule 7)
         self._jobs_done = 0
 
-    def submit(self, fn: Callable[[], Any], completion: Completion) -> None:
-        """Run ``fn()`` in a worker; call ``completion(ok, value)`` there after."""
+    def submit(
+        self, fn: Callable[[], Any], completion: Completion, *, unbounded: bool = False
+    ) -> None:
+        """Run ``fn()`` in a worker; call ``completion(ok, value)`` there after.
+
+        ``unbounded=True`` is for jobs that may wait for ever (a read from a FIFO
+        with no writer): they never wait in the backlog (Rule 7).
+        """
+        if unbounded:
+            fn = self._counted(fn)
         with self._lock:
+            if unbounded:
+                self._waiting_forever += 1
             if self._idle:
                 worker = self._idle.pop()
                 worker.job = (fn, completion)
                 worker.wake.release()
                 return
-            if self._workers >= self.max_workers:
+            if self._workers - self._waiting_forever >= self.max_workers and not unbounded:
                 self._backlog.append((fn, completion))
                 return
             self._workers += 1
@@ -100,6 +118,18 @@ class WorkerPool:
             with self._lock:
                 self._workers -= 1
             raise
+
+    def _counted(self, fn: Callable[[], Any]) -> Callable[[], Any]:
+        """``fn``, uncounting itself from ``_waiting_forever`` when it returns."""
+
+        def run() -> Any:
+            try:
+                return fn()
+            finally:
+                with self._lock:
+                    self._waiting_forever -= 1
+
+        return run
 
     def statistics(self) -> PoolStatistics:
         with self._lock:

@@ -23,7 +23,8 @@ Rule 3. Bounds are conservative: a read of ``n`` bytes at position ``p`` touches
 Rule 4. Inline work is paid for in *credit*; when a file has served
         ``INLINE_CREDIT`` bytes inline (each call also costs ``CALL_COST``), the
         next call yields to the loop once, so a task reading a cached file in a
-        tight loop never starves other tasks.
+        tight loop never starves other tasks. Inline opens and closes, which
+        concern many files, share one credit (``shared_yield_due``).
 Rule 5. A write to a write-only regular file runs inline when the blocking object
         will take it without touching the OS: for binary files, when it fits in
         the room left in the ``BufferedWriter``'s buffer (``_wroom``, measured by
@@ -99,6 +100,21 @@ def scan_window(
     """
     data = os.pread(fd, size, pos)
     return _describe(data, len(data), pos, len(data) < size, patterns, margin)
+
+
+_shared_credit = INLINE_CREDIT  # inline opens and closes, across files (Rule 4)
+OPEN_COST = 16 * 1024  #: credit an inline open or close costs
+
+
+def shared_yield_due(cost: int = OPEN_COST) -> bool:
+    """Spend ``cost`` of the credit inline opens and closes share; true when the
+    caller should yield to the loop once (then the credit is full again)."""
+    global _shared_credit
+    _shared_credit -= cost
+    if _shared_credit > 0:
+        return False
+    _shared_credit = INLINE_CREDIT
+    return True
 
 
 def _describe(
@@ -219,7 +235,9 @@ class AsyncFile(AsyncBase[_T]):
         self._pushback: Any = None  # what orphaned reads of a pipe took (Rule 8)
         self._into: Any = None  # the buffer of the last off-loop readinto
         self._nl = "\n"  # the text line terminator, "" for universal
-        if self._engine_ok and executor is None:  # an explicit executor gets every call
+        if not self._engine_ok:
+            self._unbounded = True  # stdio: the terminal may wait for ever
+        elif executor is None:  # an explicit executor gets every call
             try:
                 self._setup_engine(file)
             except Exception:  # an odd object: everything goes off the loop
@@ -257,6 +275,7 @@ class AsyncFile(AsyncBase[_T]):
         fd = raw.fileno()
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             self._pipe = f.readable()
+            self._unbounded = True  # a FIFO, pipe or tty may block for ever
             return
         self._fd = fd
         readable = f.readable()
@@ -331,6 +350,12 @@ class AsyncFile(AsyncBase[_T]):
         if pos < 0:
             return False
         if size is None or size < 0:
+            if not (self._win_start <= pos and self._win_eof):
+                try:  # too much to read inline? fstat says so without a probe
+                    if os.fstat(self._fd).st_size - pos > INLINE_MAX:
+                        return False
+                except OSError:
+                    return False
             if not self._covered(pos, 0):
                 return False
             return self._win_eof and self._win_end - pos <= INLINE_MAX
@@ -434,9 +459,15 @@ class AsyncFile(AsyncBase[_T]):
         return result
 
     async def _call_read(
-        self, fn: Callable[..., Any], *args: Any, consumes: bool = True
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        consumes: bool = True,
+        ahead: bool = True,
     ) -> Any:
-        """Like ``_call`` for reads: the worker also reads the next window ahead."""
+        """Like ``_call`` for reads: the worker also reads the next window ahead,
+        unless ``ahead`` is false (after a large read the next one will not be
+        served from a window anyway)."""
         await self._take_turn()
         self._hi = -1
         was_dirty, self._dirty = self._dirty, False  # reading flushes what was written
@@ -460,7 +491,7 @@ class AsyncFile(AsyncBase[_T]):
             result = job()
             try:
                 pos = bufpos()  # type: ignore[misc]
-                window = scan_window(fd, pos, WINDOW, patterns, margin)
+                window = scan_window(fd, pos, WINDOW, patterns, margin) if ahead else None
             except Exception:
                 pos, window = -1, None
             return result, pos, window
@@ -582,7 +613,9 @@ class AsyncFile(AsyncBase[_T]):
             data = self._file.read(size)
             self._advance(len(data))
             return data  # type: ignore[no-any-return]
-        return await self._call_read(self._file.read, size)  # type: ignore[no-any-return]
+        return await self._call_read(  # type: ignore[no-any-return]
+            self._file.read, size, ahead=size is not None and 0 <= size <= INLINE_MAX
+        )
 
     async def readline(self, size: int | None = ALL) -> _T:
         if self._credit <= 0:
@@ -621,7 +654,7 @@ class AsyncFile(AsyncBase[_T]):
             lines = self._file.readlines(*given((hint,)))
             self._advance(sum(map(len, lines)))
             return lines  # type: ignore[no-any-return]
-        return await self._call_read(self._file.readlines, hint)  # type: ignore[no-any-return]
+        return await self._call_read(self._file.readlines, hint, ahead=False)  # type: ignore[no-any-return]
 
     # -- writing ------------------------------------------------------------------
 
@@ -712,6 +745,8 @@ class AsyncFile(AsyncBase[_T]):
         return await self._call(self._file.isatty)  # type: ignore[no-any-return]
 
     async def close(self) -> None:
+        if self._inline_close and not self._busy and shared_yield_due():
+            await asyncio.sleep(0)  # many inline closes in a row: let others run
         if self._inline_close and not self._busy:
             self._inline_close = False
             self._rkind = 0

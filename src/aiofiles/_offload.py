@@ -92,12 +92,20 @@ def submit(
     executor: concurrent.futures.Executor | None,
     fn: Callable[[], Any],
     on_done: OnDone,
+    *,
+    unbounded: bool = False,
 ) -> None:
-    """Run ``fn()`` off the loop; call ``on_done(ok, value)`` on ``loop`` after."""
+    """Run ``fn()`` off the loop; call ``on_done(ok, value)`` on ``loop`` after.
+
+    ``unbounded=True``: ``fn`` may wait for ever (a FIFO); see ``_executor``
+    Rule 7.
+    """
     port = _port_for(loop)
     if executor is None:
         post = port.post
-        get_pool().submit(fn, lambda ok, value: post(on_done, ok, value))
+        get_pool().submit(
+            fn, lambda ok, value: post(on_done, ok, value), unbounded=unbounded
+        )
         return
 
     def relay(cf: concurrent.futures.Future[Any]) -> None:

@@ -52,6 +52,7 @@ class AsyncBase(Generic[_T]):
         self._ref_loop = loop
         self._busy = False
         self._waiters: deque[asyncio.Future[None]] | None = None
+        self._unbounded = False  # jobs may wait for ever (pipes): _executor Rule 7
 
     @property
     def _loop(self) -> asyncio.AbstractEventLoop:
@@ -139,7 +140,7 @@ class AsyncBase(Generic[_T]):
                 fut.set_exception(value)
 
         try:
-            _offload.submit(loop, self._executor, fn, done)
+            _offload.submit(loop, self._executor, fn, done, unbounded=self._unbounded)
         except BaseException:
             self._give_turn()
             raise

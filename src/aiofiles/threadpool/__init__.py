@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import sys
-from stat import S_ISREG
+from stat import S_ISFIFO, S_ISREG
 from collections.abc import Callable
 from functools import partial, singledispatch
 from io import (
@@ -19,6 +19,7 @@ from io import (
 from typing import Any, Literal, overload
 
 from .. import _fastpath, _offload
+from .._fileio import shared_yield_due
 from .._fileio import AsyncFile
 from .._modes import (
     OpenBinaryMode,
@@ -201,16 +202,13 @@ async def _open(
         closefd=closefd,
         opener=opener,
     )
-    if (
-        executor is None
-        and sync_open is _builtin_open
-        and opener is None
-        and mode in _READ_ONLY_MODES
-    ):
-        st = _fastpath.cached_stat(file)
+    st = _fastpath.cached_stat(file) if executor is None and opener is None else None
+    if sync_open is _builtin_open and mode in _READ_ONLY_MODES:
         if st is not None and S_ISREG(st.st_mode):
             # Resolved from the kernel's caches: opening cannot block (a regular
             # file, for reading, no opener, the real open). Errors raise as usual.
+            if shared_yield_due():
+                await asyncio.sleep(0)  # many inline opens in a row: let others run
             return _wrapped(call(), loop, executor, newline)
     opened: asyncio.Future[Any] = running.create_future()
 
@@ -223,7 +221,9 @@ async def _open(
         else:
             opened.set_exception(value)
 
-    _offload.submit(running, executor, call, done)
+    # Opening a FIFO waits for its other end: such a job must not hold the pool.
+    fifo = st is not None and S_ISFIFO(st.st_mode)
+    _offload.submit(running, executor, call, done, unbounded=fifo)
     try:
         f = await opened
     except asyncio.CancelledError:

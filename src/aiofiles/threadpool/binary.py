@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._fileio import ALL, ZERO, AsyncFile
+from .._fileio import ALL, INLINE_MAX, ZERO, AsyncFile
 from ..base import AsyncIndirectBase
 
 
@@ -19,7 +19,9 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
             data: bytes = self._file.read1(size)
             self._advance(len(data))
             return data
-        return await self._call_read(self._file.read1, size)  # type: ignore[no-any-return]
+        return await self._call_read(  # type: ignore[no-any-return]
+            self._file.read1, size, ahead=size is not None and 0 <= size <= INLINE_MAX
+        )
 
     async def readinto(self, b: Any) -> int | None:
         if self._credit <= 0:
@@ -65,7 +67,7 @@ class AsyncFileIO(AsyncFile[bytes]):
             data: bytes = self._file.readall()
             self._advance(len(data))
             return data
-        return await self._call_read(self._file.readall)  # type: ignore[no-any-return]
+        return await self._call_read(self._file.readall, ahead=False)  # type: ignore[no-any-return]
 
     async def readinto(self, b: Any) -> int | None:
         try:
