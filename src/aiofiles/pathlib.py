@@ -77,7 +77,7 @@ _Unsupported: type[Exception] = getattr(
 )
 
 INLINE_MAX = 64 * 1024  #: largest file read_bytes/read_text may read on the loop
-INLINE_SECONDS = 0.001  #: loop time such reads may take per loop iteration, in all
+INLINE_SECONDS = 0.002  #: loop time such reads may take per loop iteration, in all
 RESULTS_BATCH = 512  #: paths per worker job in iterdir, glob and rglob, at most
 RESULTS_SECONDS = 0.002  #: and how long one such job may take, about
 
@@ -257,7 +257,7 @@ def _next_batch(
     batch: list[_PathT] = []
     for p in it:
         batch.append(_adopt(cls, p))
-        if len(batch) >= RESULTS_BATCH or (len(batch) % 16 == 0 and clock() > deadline):
+        if len(batch) >= RESULTS_BATCH or clock() > deadline:
             return batch, it, False
     return batch, it, True
 

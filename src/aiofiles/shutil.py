@@ -91,7 +91,7 @@ _MaybeNone = Any  # move() returns None in one corner case; typeshed types it so
 
 _PY313 = sys.version_info >= (3, 13)
 
-COPYTREE_CONCURRENCY = 8  #: default ``concurrency`` of copytree: jobs in flight
+COPYTREE_CONCURRENCY = 4  #: default ``concurrency`` of copytree: jobs in flight
 FILES_PER_JOB = 16  #: files one copytree job copies
 RMTREE_SLICE = 0.01  #: seconds of work in one rmtree job (then a hop, progress)
 
