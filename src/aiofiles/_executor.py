@@ -3,7 +3,10 @@
 Rules (read these before changing anything below):
 
 Rule 1. A job is a plain callable plus a *completion*: a function called in the
-        worker thread with ``(ok, value)`` once the job ran. The pool knows nothing
+        worker thread with the list ``[ok, value]`` once the job ran. The
+        receiver may empty the list: then the worker keeps no reference to the
+        value (the loop may already be collecting it, as the worker can lose
+        the GIL inside the completion). The pool knows nothing
         about event loops; ``_offload`` turns completions into loop wake-ups.
 Rule 2. Idle workers wait on their own lock and sit on the ``_idle`` stack. A job
         goes to the most recently idled worker (LIFO: its stack and caches are
@@ -41,7 +44,7 @@ import threading
 from collections import deque
 from typing import Any, Callable, NamedTuple
 
-Completion = Callable[[bool, Any], None]
+Completion = Callable[[list[Any]], None]
 
 DEFAULT_MAX_WORKERS = 64
 DEFAULT_IDLE_TIMEOUT = 10.0
@@ -88,7 +91,7 @@ class WorkerPool:
     def submit(
         self, fn: Callable[[], Any], completion: Completion, *, unbounded: bool = False
     ) -> None:
-        """Run ``fn()`` in a worker; call ``completion(ok, value)`` there after.
+        """Run ``fn()`` in a worker; call ``completion([ok, value])`` there after.
 
         ``unbounded=True`` is for jobs that may wait for ever (a read from a FIFO
         with no writer): they never wait in the backlog (Rule 7).
@@ -148,15 +151,17 @@ class WorkerPool:
             worker.job = None
             while job is not None:
                 fn, completion = job
+                job = None
                 try:
-                    ok, value = True, fn()
+                    result = [True, fn()]
                 except BaseException as exc:  # Rule 4
-                    ok, value = False, exc
+                    result = [False, exc]
+                fn = None  # the job's references go before the completion runs
                 try:
-                    completion(ok, value)
+                    completion(result)
                 except BaseException:  # a completion must not kill its worker
                     pass
-                del fn, completion, value, job  # drop references before idling
+                completion = result = None
                 with lock:
                     self._jobs_done += 1
                     job = self._backlog.popleft() if self._backlog else None

@@ -17,6 +17,10 @@ Rule 3. ``on_done`` always runs on the loop thread, exactly once, even if the ta
         keep the bytes of a cancelled read and to release its per-file gate.
 Rule 4. A loop that is already closed when a job finishes gets nothing; its
         port is dropped with it (ports are kept in a weak mapping).
+Rule 5. A worker holds no reference to what the loop side owns once its job
+        has run: the job is dropped before the completion is posted, and
+        ``on_done`` and the result travel in lists that the loop side empties. So
+        ``del f; gc.collect()`` right after an awaited call collects ``f``.
 """
 
 from __future__ import annotations
@@ -42,14 +46,16 @@ class _Port:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self._ready: deque[tuple[OnDone, bool, Any]] = deque()
+        self._ready: deque[tuple[list[OnDone], list[Any]]] = deque()
         self._lock = threading.Lock()
         self._scheduled = False
 
-    def post(self, on_done: OnDone, ok: bool, value: Any) -> None:
-        """Called from any thread."""
+    def post(self, cell: list[OnDone], result: list[Any]) -> None:
+        """Called from any thread. ``cell`` holds the ``on_done`` callback and
+        ``result`` is ``[ok, value]``; the loop side empties both, so the worker
+        that posted keeps nothing alive (Rule 5)."""
         with self._lock:
-            self._ready.append((on_done, ok, value))
+            self._ready.append((cell, result))
             if self._scheduled:
                 return
             self._scheduled = True
@@ -65,8 +71,11 @@ class _Port:
             ready = self._ready
             self._ready = deque()
             self._scheduled = False
-        for on_done, ok, value in ready:
-            on_done(ok, value)
+        while ready:
+            cell, result = ready.popleft()
+            ok, value = result
+            result.clear()
+            cell.pop()(ok, value)
 
 
 _ports: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Port] = (
@@ -101,22 +110,21 @@ def submit(
     Rule 7.
     """
     port = _port_for(loop)
+    cell = [on_done]  # emptied on the loop: a worker never keeps on_done alive
     if executor is None:
         post = port.post
-        get_pool().submit(
-            fn, lambda ok, value: post(on_done, ok, value), unbounded=unbounded
-        )
+        get_pool().submit(fn, lambda result: post(cell, result), unbounded=unbounded)
         return
 
     def relay(cf: concurrent.futures.Future[Any]) -> None:
         if cf.cancelled():
-            port.post(on_done, False, asyncio.CancelledError())
+            port.post(cell, [False, asyncio.CancelledError()])
             return
         exc = cf.exception()
         if exc is None:
-            port.post(on_done, True, cf.result())
+            port.post(cell, [True, cf.result()])
         else:
-            port.post(on_done, False, exc)
+            port.post(cell, [False, exc])
 
     executor.submit(fn).add_done_callback(relay)
 
