@@ -31,8 +31,9 @@ Rule 7. A job that may wait for ever (pipes, FIFOs, ttys) is submitted
         ``unbounded``: it starts a thread even beyond ``max_workers`` rather
         than wait in the backlog, and while it runs its thread does not count
         against ``max_workers`` (``_waiting_forever``), so such jobs can
-        neither exhaust the pool for ordinary files nor wait behind it. Their
-        threads idle and retire like the others.
+        neither exhaust the pool for ordinary files nor wait behind it. A
+        thread that finds more threads than that capacity when it would go
+        idle retires at once, so the idle pool never exceeds ``max_workers``.
 
 Shared state is touched only under ``_lock``; the GIL is not relied upon here.
 """
@@ -166,6 +167,9 @@ class WorkerPool:
                     self._jobs_done += 1
                     job = self._backlog.popleft() if self._backlog else None
                     if job is None:
+                        if self._workers - self._waiting_forever > self.max_workers:
+                            self._workers -= 1  # started beyond the limit (Rule 7)
+                            return
                         self._idle.append(worker)  # Rule 3: idle before blocking
             if worker.wake.acquire(timeout=self.idle_timeout):
                 continue
