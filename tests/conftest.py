@@ -82,10 +82,11 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if not inspect.iscoroutinefunction(fn):
         return None
     names = pyfuncitem._fixtureinfo.argnames
-    kwargs = {name: pyfuncitem.funcargs[name] for name in names if name in pyfuncitem.funcargs}
+    kwargs = {
+        name: pyfuncitem.funcargs[name] for name in names if name in pyfuncitem.funcargs
+    }
     kind = pyfuncitem.callspec.params["loop_kind"]  # declared or not
     _, reports = run_in_loop(kind, fn, **kwargs)
     if reports and not pyfuncitem.get_closest_marker("allow_slow_callbacks"):
         pytest.fail("the event loop was blocked:\n" + "\n".join(reports))
     return True
-

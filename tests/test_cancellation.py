@@ -69,13 +69,17 @@ async def cancel_after(make: Callable[[], Awaitable[Any]], k: int) -> tuple[str,
     for _ in range(k):
         await asyncio.sleep(0)
     if task.done():
-        return ("done", task.result()) if not task.exception() else ("error", task.exception())
+        return (
+            ("done", task.result())
+            if not task.exception()
+            else ("error", task.exception())
+        )
     task.cancel()
     try:
         result = await task
     except asyncio.CancelledError:
         return ("cancelled", None)
-    except Exception as exc:  # noqa: BLE001 - reported to the caller
+    except Exception as exc:
         return ("error", exc)
     return ("done", result)
 
@@ -97,7 +101,9 @@ READ_CASES = [
 ]
 
 
-async def sweep(check: Callable[..., Awaitable[None]], tmp_path: Any, *args: Any) -> None:
+async def sweep(
+    check: Callable[..., Awaitable[None]], tmp_path: Any, *args: Any
+) -> None:
     """Run ``check(dir, *args, k)`` for every ``k``; fail listing every ``k`` that failed."""
     failures = []
     for k in KS:
@@ -107,11 +113,15 @@ async def sweep(check: Callable[..., Awaitable[None]], tmp_path: Any, *args: Any
             await check(d, *args, k)
         except AssertionError as exc:
             failures.append(f"k={k}: {str(exc).splitlines()[0]}")
-    assert not failures, f"{len(failures)} of {len(KS)} cancel points failed:\n" + "\n".join(failures)
+    assert not failures, (
+        f"{len(failures)} of {len(KS)} cancel points failed:\n" + "\n".join(failures)
+    )
 
 
 @pytest.mark.parametrize("case", READ_CASES, ids=[c[0] for c in READ_CASES])
-async def test_cancelled_read_loses_nothing(loop_kind: str, tmp_path: Any, case: Any) -> None:
+async def test_cancelled_read_loses_nothing(
+    loop_kind: str, tmp_path: Any, case: Any
+) -> None:
     await sweep(_check_read, tmp_path, case)
 
 
@@ -154,7 +164,7 @@ async def _check_readline(tmp_path: Any, how_read: str, cold: bool, k: int) -> N
     if cold:
         text = "".join(f"line {i:06d} {'é' * (i % 7)}\n" for i in range(4000))
     else:
-        text = "".join(("L%d:" % i) + "x" * 560_000 + "\n" for i in range(2))
+        text = "".join(f"L{i}:" + "x" * 560_000 + "\n" for i in range(2))
     p = tmp_path / "f"
     p.write_text(text, encoding="utf-8")
     if cold:
@@ -209,7 +219,9 @@ async def _check_pipe_read(tmp_path: Any, k: int) -> None:
     finally:
         go.set()
         t.join()
-    assert len(got) == len(data), f"{how} pipe read(k={k}): received {len(got)} of {len(data)}"
+    assert len(got) == len(data), (
+        f"{how} pipe read(k={k}): received {len(got)} of {len(data)}"
+    )
     assert bytes(got) == data
 
 
@@ -255,7 +267,9 @@ async def test_cancelled_write_happened_or_not(
             await flush
         await settle(f)
         pos = await f.tell()
-        assert pos in (before, before + n), f"{how} write(k={k}): tell() {pos}, before {before}"
+        assert pos in (before, before + n), (
+            f"{how} write(k={k}): tell() {pos}, before {before}"
+        )
         happened = pos == before + n
         if how == "done":
             assert happened, f"write(k={k}) returned but tell() says it did not happen"
@@ -264,16 +278,20 @@ async def test_cancelled_write_happened_or_not(
         await f.close()
     disk = p.read_bytes()
     expected = b"A" * 10 + (b"z" * n if happened else b"") + b"E" * 10
-    assert disk == expected, f"{how} write(k={k}): tell() says happened={happened}, disk has {len(disk)} bytes"
+    assert disk == expected, (
+        f"{how} write(k={k}): tell() says happened={happened}, disk has {len(disk)} bytes"
+    )
 
 
 @pytest.mark.parametrize("k", KS)
 @pytest.mark.parametrize("mode", ["wb", "w", "rb+"])
-async def test_cancelled_flush_loses_nothing(loop_kind: str, tmp_path: Any, mode: str, k: int) -> None:
+async def test_cancelled_flush_loses_nothing(
+    loop_kind: str, tmp_path: Any, mode: str, k: int
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(b"")
     text = "b" not in mode
-    chunks = [("%05d," % i) if text else (b"%05d," % i) for i in range(400)]
+    chunks = [f"{i:05d}," if text else b"%05d," % i for i in range(400)]
     f = await aiofiles.open(p, mode)
     try:
         for c in chunks[:200]:
@@ -297,7 +315,9 @@ async def test_cancelled_flush_loses_nothing(loop_kind: str, tmp_path: Any, mode
 
 @pytest.mark.parametrize("k", KS)
 @pytest.mark.parametrize("mode", ["rb", "r", "rb+"])
-async def test_cancelled_seek_is_consistent(loop_kind: str, tmp_path: Any, mode: str, k: int) -> None:
+async def test_cancelled_seek_is_consistent(
+    loop_kind: str, tmp_path: Any, mode: str, k: int
+) -> None:
     data = pattern(100_000)
     p = tmp_path / "f"
     p.write_bytes(data)
@@ -319,7 +339,9 @@ async def test_cancelled_seek_is_consistent(loop_kind: str, tmp_path: Any, mode:
 
 @pytest.mark.parametrize("k", KS)
 @pytest.mark.parametrize("mode", ["rb", "wb", "r+", "w"])
-async def test_cancelled_close_still_closes(loop_kind: str, tmp_path: Any, mode: str, k: int) -> None:
+async def test_cancelled_close_still_closes(
+    loop_kind: str, tmp_path: Any, mode: str, k: int
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(b"x" * 1000)
     before = open_fds()
@@ -337,7 +359,9 @@ async def test_cancelled_close_still_closes(loop_kind: str, tmp_path: Any, mode:
         assert p.read_bytes() == b"data"
 
 
-async def test_cancelled_close_behind_a_read_still_closes(loop_kind: str, tmp_path: Any) -> None:
+async def test_cancelled_close_behind_a_read_still_closes(
+    loop_kind: str, tmp_path: Any
+) -> None:
     await sweep(_check_close_behind_read, tmp_path)
 
 
@@ -360,7 +384,9 @@ async def _check_close_behind_read(tmp_path: Any, k: int) -> None:
 
 
 @pytest.mark.parametrize("k", KS)
-async def test_cancelled_async_with_body_closes(loop_kind: str, tmp_path: Any, k: int) -> None:
+async def test_cancelled_async_with_body_closes(
+    loop_kind: str, tmp_path: Any, k: int
+) -> None:
     p = tmp_path / "f"
     before = open_fds()
 
@@ -384,7 +410,9 @@ async def test_cancelled_async_with_body_closes(loop_kind: str, tmp_path: Any, k
 
 @pytest.mark.parametrize("k", KS)
 @pytest.mark.parametrize("mode", ["rb", "w", "ab+"])
-async def test_cancelled_open_leaks_nothing(loop_kind: str, tmp_path: Any, mode: str, k: int) -> None:
+async def test_cancelled_open_leaks_nothing(
+    loop_kind: str, tmp_path: Any, mode: str, k: int
+) -> None:
     p = tmp_path / "f"
     p.write_bytes(b"x")
     before = open_fds()
@@ -396,7 +424,9 @@ async def test_cancelled_open_leaks_nothing(loop_kind: str, tmp_path: Any, mode:
 
 
 @pytest.mark.parametrize("k", [1, 2, 5])
-async def test_cancelled_open_of_fifo_leaks_nothing(loop_kind: str, tmp_path: Any, k: int) -> None:
+async def test_cancelled_open_of_fifo_leaks_nothing(
+    loop_kind: str, tmp_path: Any, k: int
+) -> None:
     """open() blocked in the kernel (a FIFO with no writer) is cancelled, then unblocks."""
     p = str(tmp_path / "fifo")
     os.mkfifo(p)
@@ -412,7 +442,12 @@ async def test_cancelled_open_of_fifo_leaks_nothing(loop_kind: str, tmp_path: An
     assert open_fds() == before, f"open(FIFO) cancelled at k={k} leaked a descriptor"
 
 
-TEMP_KINDS = ["TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "TemporaryDirectory"]
+TEMP_KINDS = [
+    "TemporaryFile",
+    "NamedTemporaryFile",
+    "SpooledTemporaryFile",
+    "TemporaryDirectory",
+]
 
 
 @pytest.mark.parametrize("k", KS)
@@ -435,8 +470,12 @@ async def test_cancelled_tempfile_constructor_leaks_nothing(
         else:
             await value.close()
     await settle()
-    assert open_fds() == before, f"{kind} cancelled at k={k} ({how}) leaked a descriptor"
-    assert os.listdir(d) == [], f"{kind} cancelled at k={k} ({how}) left {os.listdir(d)}"
+    assert open_fds() == before, (
+        f"{kind} cancelled at k={k} ({how}) leaked a descriptor"
+    )
+    assert os.listdir(d) == [], (
+        f"{kind} cancelled at k={k} ({how}) left {os.listdir(d)}"
+    )
 
 
 # -- the spooled file: cancelled rollover writes ------------------------------------------------
@@ -459,4 +498,3 @@ async def test_cancelled_spooled_rollover_write(loop_kind: str, k: int) -> None:
 
 if sys.platform != "linux":  # pragma: no cover
     pytestmark = pytest.mark.skip("needs /proc/self/fd")
-

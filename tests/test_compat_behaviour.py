@@ -8,7 +8,6 @@ errno and message) must be identical.
 from __future__ import annotations
 
 import asyncio
-import time
 import builtins
 import concurrent.futures
 import errno as errno_mod
@@ -18,6 +17,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any

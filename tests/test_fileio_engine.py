@@ -23,8 +23,9 @@ async def test_fsync_and_fdatasync_flush_then_sync(tmp_path: Path) -> None:
 
     async with aiofiles.open(p, "wb") as f:
         await f.write(b"abc")
-        with mock.patch("os.fsync", spy("fsync", real_fsync)), mock.patch(
-            "os.fdatasync", spy("fdatasync", real_fdatasync)
+        with (
+            mock.patch("os.fsync", spy("fsync", real_fsync)),
+            mock.patch("os.fdatasync", spy("fdatasync", real_fdatasync)),
         ):
             await f.fsync()
             await f.write(b"def")

@@ -54,7 +54,9 @@ def extra_threads() -> int:
 # -- leaks under random cancellation -----------------------------------------------------
 
 
-async def test_cycles_with_random_cancellations_leak_nothing(loop_kind: str, tmp_path: Any) -> None:
+async def test_cycles_with_random_cancellations_leak_nothing(
+    loop_kind: str, tmp_path: Any
+) -> None:
     rng = random.Random(1234)
     paths = [str(tmp_path / f"f{i}") for i in range(8)]
     for p in paths:
@@ -89,7 +91,9 @@ async def test_cycles_with_random_cancellations_leak_nothing(loop_kind: str, tmp
                 async for _ in f:
                     pass
 
-    cycles = CYCLES if loop_kind == "asyncio" else CYCLES // 4  # CI time: the full count once
+    cycles = (
+        CYCLES if loop_kind == "asyncio" else CYCLES // 4
+    )  # CI time: the full count once
     for i in range(cycles):
         task = asyncio.ensure_future(cycle(i))
         if rng.random() < 0.6:
@@ -105,20 +109,31 @@ async def test_cycles_with_random_cancellations_leak_nothing(loop_kind: str, tmp
     gc.collect()
     await settle()
     leaked = fds() - base_fds
-    assert not leaked, f"{len(leaked)} descriptors leaked after {cycles} cycles ({outcomes})"
-    assert extra_threads() <= base_threads, "threads beyond the pool's workers were left behind"
+    assert not leaked, (
+        f"{len(leaked)} descriptors leaked after {cycles} cycles ({outcomes})"
+    )
+    assert extra_threads() <= base_threads, (
+        "threads beyond the pool's workers were left behind"
+    )
     st = get_pool().statistics()
     assert st.backlog == 0 and st.idle == st.workers <= st.max_workers
     assert outcomes["cancelled"] > cycles // 4 and outcomes["done"] > cycles // 4
 
 
-async def test_cycles_of_tempfiles_with_cancellations_leak_nothing(loop_kind: str, tmp_path: Any) -> None:
+async def test_cycles_of_tempfiles_with_cancellations_leak_nothing(
+    loop_kind: str, tmp_path: Any
+) -> None:
     rng = random.Random(99)
     d = tmp_path / "t"
     d.mkdir()
     await settle()
     base = fds()
-    kinds = ["TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "TemporaryDirectory"]
+    kinds = [
+        "TemporaryFile",
+        "NamedTemporaryFile",
+        "SpooledTemporaryFile",
+        "TemporaryDirectory",
+    ]
 
     async def cycle(i: int) -> None:
         kind = kinds[i % 4]
@@ -152,7 +167,9 @@ async def test_cycles_of_tempfiles_with_cancellations_leak_nothing(loop_kind: st
 
 
 @pytest.mark.parametrize("mode", ["w", "wb", "ab", "r+", "rb+", "wb0", "a"])
-async def test_unclosed_file_warns_and_keeps_its_data(loop_kind: str, tmp_path: Any, mode: str) -> None:
+async def test_unclosed_file_warns_and_keeps_its_data(
+    loop_kind: str, tmp_path: Any, mode: str
+) -> None:
     buffering = 0 if mode.endswith("0") else -1
     mode = mode.rstrip("0")
     text = "b" not in mode
@@ -188,13 +205,24 @@ async def test_unclosed_file_warns_and_keeps_its_data(loop_kind: str, tmp_path: 
 def _run_script(body: str, cwd: Any) -> subprocess.CompletedProcess[str]:
     prelude = f"import asyncio, gc, os, sys, threading, time\nsys.path.insert(0, {SRC!r})\nimport aiofiles\n"
     return subprocess.run(
-        [sys.executable, "-W", "ignore::ResourceWarning", "-c", prelude + textwrap.dedent(body)],
-        cwd=str(cwd), capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-W",
+            "ignore::ResourceWarning",
+            "-c",
+            prelude + textwrap.dedent(body),
+        ],
+        cwd=str(cwd),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 @pytest.mark.parametrize("mode", ["w", "wb", "ab", "r+b"])
-def test_asyncio_run_returning_with_unflushed_writes_loses_nothing(tmp_path: Any, mode: str) -> None:
+def test_asyncio_run_returning_with_unflushed_writes_loses_nothing(
+    tmp_path: Any, mode: str
+) -> None:
     (tmp_path / "f").write_bytes(b"")
     r = _run_script(
         f"""
@@ -217,7 +245,9 @@ def test_asyncio_run_returning_with_unflushed_writes_loses_nothing(tmp_path: Any
 
 
 @pytest.mark.parametrize("what", ["flush", "big-write", "close", "write-behind-flush"])
-def test_asyncio_run_returning_with_writes_in_flight_loses_nothing(tmp_path: Any, what: str) -> None:
+def test_asyncio_run_returning_with_writes_in_flight_loses_nothing(
+    tmp_path: Any, what: str
+) -> None:
     (tmp_path / "f").write_bytes(b"")
     r = _run_script(
         f"""
@@ -254,7 +284,9 @@ def test_asyncio_run_returning_with_writes_in_flight_loses_nothing(tmp_path: Any
     data = (tmp_path / "f").read_bytes()
     assert data[:1000] == b"A" * 1000, f"{what}: accepted data lost (size {size})"
     if what == "big-write":
-        assert size in (1000, 3_001_000), size  # the write ran to completion or not at all
+        assert size in (1000, 3_001_000), (
+            size
+        )  # the write ran to completion or not at all
     if what == "write-behind-flush":
         assert size in (1000, 1100), size
 
@@ -275,7 +307,9 @@ def test_interpreter_exit_right_after_asyncio_run_loses_nothing(tmp_path: Any) -
         tmp_path,
     )
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "f").read_bytes() == b"".join(b"%07d\n" % i for i in range(10000))
+    assert (tmp_path / "f").read_bytes() == b"".join(
+        b"%07d\n" % i for i in range(10000)
+    )
     assert (tmp_path / "g").read_bytes() == b"x" * 100_000
 
 
@@ -366,7 +400,10 @@ def test_two_loops_in_two_threads_at_once(tmp_path: Any) -> None:
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=thread, args=("a", False)), threading.Thread(target=thread, args=("b", True))]
+    threads = [
+        threading.Thread(target=thread, args=("a", False)),
+        threading.Thread(target=thread, args=("b", True)),
+    ]
     for t in threads:
         t.start()
     for t in threads:

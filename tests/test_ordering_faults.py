@@ -89,7 +89,9 @@ def record(i: int) -> bytes:
 
 
 @pytest.mark.parametrize("mode", ["ab", "ab+", "a", "wb", "rb+"])
-async def test_thousand_appenders_in_call_order(loop_kind: str, tmp_path: Any, mode: str) -> None:
+async def test_thousand_appenders_in_call_order(
+    loop_kind: str, tmp_path: Any, mode: str
+) -> None:
     p = tmp_path / "log"
     p.write_bytes(b"")
     recs = [record(i) for i in range(1000)]
@@ -114,7 +116,9 @@ async def test_thousand_appenders_in_call_order(loop_kind: str, tmp_path: Any, m
 
 @pytest.mark.parametrize("cold", [False, True], ids=["cached", "evicted"])
 @pytest.mark.parametrize("mode", ["rb", "r", "rb0"])
-async def test_concurrent_reads_in_call_order(loop_kind: str, tmp_path: Any, mode: str, cold: bool) -> None:
+async def test_concurrent_reads_in_call_order(
+    loop_kind: str, tmp_path: Any, mode: str, cold: bool
+) -> None:
     data = b"".join(b"%07d\n" % i for i in range(60_000))  # 480 kB, 8-byte records
     p = tmp_path / "f"
     p.write_bytes(data)
@@ -127,7 +131,7 @@ async def test_concurrent_reads_in_call_order(loop_kind: str, tmp_path: Any, mod
         chunks = await gather_quietly(*(f.read(n) for n in sizes))
         lines = await gather_quietly(*(f.readline() for _ in range(50)))
     pos = 0
-    for i, (n, c) in enumerate(zip(sizes, chunks)):
+    for i, (n, c) in enumerate(zip(sizes, chunks, strict=False)):
         raw = c.encode() if isinstance(c, str) else c
         assert raw == data[pos : pos + n], f"read #{i} got the wrong chunk"
         pos += len(raw)
@@ -137,7 +141,9 @@ async def test_concurrent_reads_in_call_order(loop_kind: str, tmp_path: Any, mod
         pos += len(raw)
 
 
-async def test_mixed_ops_from_many_tasks_in_call_order(loop_kind: str, tmp_path: Any) -> None:
+async def test_mixed_ops_from_many_tasks_in_call_order(
+    loop_kind: str, tmp_path: Any
+) -> None:
     """seek/read/write/tell from many tasks: each sees the file as if run in call order."""
     p = tmp_path / "f"
     p.write_bytes(bytes(range(256)) * 64)
@@ -174,7 +180,9 @@ async def test_mixed_ops_from_many_tasks_in_call_order(loop_kind: str, tmp_path:
 # -- faults: the same exception at the same call -------------------------------------------------
 
 
-def _run_sequence_sync(path: str, mode: str, kw: dict[str, Any], ops: list[Any], pre: Any = None) -> list[Any]:
+def _run_sequence_sync(
+    path: str, mode: str, kw: dict[str, Any], ops: list[Any], pre: Any = None
+) -> list[Any]:
     out: list[Any] = []
     f = open(path, mode, **kw)
     if pre:
@@ -185,7 +193,7 @@ def _run_sequence_sync(path: str, mode: str, kw: dict[str, Any], ops: list[Any],
         elif op == "closed":
             out.append(("ok", f.closed))
         else:
-            out.append(outcome(lambda: getattr(f, op)(*args)))
+            out.append(outcome(lambda op=op, args=args: getattr(f, op)(*args)))
     try:
         f.close()
     except Exception:
@@ -193,7 +201,9 @@ def _run_sequence_sync(path: str, mode: str, kw: dict[str, Any], ops: list[Any],
     return out
 
 
-async def _run_sequence_async(path: str, mode: str, kw: dict[str, Any], ops: list[Any]) -> list[Any]:
+async def _run_sequence_async(
+    path: str, mode: str, kw: dict[str, Any], ops: list[Any]
+) -> list[Any]:
     out: list[Any] = []
     f = await aiofiles.open(path, mode, **kw)
     for op, *args in ops:
@@ -211,17 +221,49 @@ async def _run_sequence_async(path: str, mode: str, kw: dict[str, Any], ops: lis
 
 
 DEV_FULL_CASES = [
-    ("wb", {}, [("write", b"x" * 10), ("flush",), ("write", b"y" * 10000), ("tell",), ("close",), ("closed",)]),
-    ("wb", {"buffering": 0}, [("write", b"x" * 10), ("write", b""), ("flush",), ("close",)]),
-    ("wb", {"buffering": 16}, [("write", b"x" * 10), ("write", b"y" * 10), ("write", b"z"), ("close",)]),
-    ("w", {}, [("write", "abc"), ("write", "d" * 9000), ("flush",), ("writelines", ["a", "b"]), ("close",), ("write", "x")]),
+    (
+        "wb",
+        {},
+        [
+            ("write", b"x" * 10),
+            ("flush",),
+            ("write", b"y" * 10000),
+            ("tell",),
+            ("close",),
+            ("closed",),
+        ],
+    ),
+    (
+        "wb",
+        {"buffering": 0},
+        [("write", b"x" * 10), ("write", b""), ("flush",), ("close",)],
+    ),
+    (
+        "wb",
+        {"buffering": 16},
+        [("write", b"x" * 10), ("write", b"y" * 10), ("write", b"z"), ("close",)],
+    ),
+    (
+        "w",
+        {},
+        [
+            ("write", "abc"),
+            ("write", "d" * 9000),
+            ("flush",),
+            ("writelines", ["a", "b"]),
+            ("close",),
+            ("write", "x"),
+        ],
+    ),
     ("w", {"buffering": 1}, [("write", "no newline"), ("write", "line\n"), ("close",)]),
     ("rb+", {}, [("write", b"x"), ("read", 5), ("flush",), ("close",)]),
 ]
 
 
 @pytest.mark.parametrize("case", range(len(DEV_FULL_CASES)))
-async def test_enospc_dev_full_like_blocking(loop_kind: str, tmp_path: Any, case: int) -> None:
+async def test_enospc_dev_full_like_blocking(
+    loop_kind: str, tmp_path: Any, case: int
+) -> None:
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")
     mode, kw, ops = DEV_FULL_CASES[case]
@@ -234,12 +276,18 @@ async def test_enospc_dev_full_like_blocking(loop_kind: str, tmp_path: Any, case
 
 async def test_eisdir_enoent_like_blocking(loop_kind: str, tmp_path: Any) -> None:
     cases = [
-        (str(tmp_path), "r"), (str(tmp_path), "rb"), (str(tmp_path), "w"), (str(tmp_path), "ab+"),
-        (str(tmp_path / "missing"), "r"), (str(tmp_path / "missing" / "x"), "w"),
-        (str(tmp_path / "missing"), "rb+"), ("", "r"), (str(tmp_path), "x"),
+        (str(tmp_path), "r"),
+        (str(tmp_path), "rb"),
+        (str(tmp_path), "w"),
+        (str(tmp_path), "ab+"),
+        (str(tmp_path / "missing"), "r"),
+        (str(tmp_path / "missing" / "x"), "w"),
+        (str(tmp_path / "missing"), "rb+"),
+        ("", "r"),
+        (str(tmp_path), "x"),
     ]
     for path, mode in cases:
-        want = outcome(lambda: open(path, mode).close())
+        want = outcome(lambda path=path, mode=mode: open(path, mode).close())
         got = await aoutcome(aiofiles.open(path, mode))
         if got[0] == "ok":
             await got[1].close()
@@ -249,23 +297,76 @@ async def test_eisdir_enoent_like_blocking(loop_kind: str, tmp_path: Any) -> Non
 
 
 FD_CLOSED_CASES = [
-    ("rb", [("read", 10), ("fdclose",), ("read", 10), ("read", 100000), ("tell",), ("seek", 0), ("close",), ("closed",)]),
-    ("r", [("readline",), ("fdclose",), ("readline",), ("read",), ("close",), ("closed",)]),
-    ("wb", [("write", b"x"), ("fdclose",), ("write", b"y" * 10000), ("flush",), ("close",), ("closed",), ("write", b"z")]),
-    ("wb", [("write", b"x"), ("fdclose",), ("close",), ("closed",), ("write", b"z"), ("flush",)]),
-    ("w", [("write", "x"), ("fdclose",), ("write", "y" * 10000), ("tell",), ("close",), ("write", "z")]),
+    (
+        "rb",
+        [
+            ("read", 10),
+            ("fdclose",),
+            ("read", 10),
+            ("read", 100000),
+            ("tell",),
+            ("seek", 0),
+            ("close",),
+            ("closed",),
+        ],
+    ),
+    (
+        "r",
+        [
+            ("readline",),
+            ("fdclose",),
+            ("readline",),
+            ("read",),
+            ("close",),
+            ("closed",),
+        ],
+    ),
+    (
+        "wb",
+        [
+            ("write", b"x"),
+            ("fdclose",),
+            ("write", b"y" * 10000),
+            ("flush",),
+            ("close",),
+            ("closed",),
+            ("write", b"z"),
+        ],
+    ),
+    (
+        "wb",
+        [
+            ("write", b"x"),
+            ("fdclose",),
+            ("close",),
+            ("closed",),
+            ("write", b"z"),
+            ("flush",),
+        ],
+    ),
+    (
+        "w",
+        [
+            ("write", "x"),
+            ("fdclose",),
+            ("write", "y" * 10000),
+            ("tell",),
+            ("close",),
+            ("write", "z"),
+        ],
+    ),
     ("ab", [("write", b"x" * 100), ("fdclose",), ("tell",), ("close",), ("closed",)]),
     ("rb+", [("write", b"x"), ("fdclose",), ("read", 3), ("close",), ("closed",)]),
 ]
-
-
 
 
 @pytest.mark.parametrize(
     "case",
     list(range(len(FD_CLOSED_CASES))),
 )
-async def test_descriptor_closed_underneath_like_blocking(loop_kind: str, tmp_path: Any, case: int) -> None:
+async def test_descriptor_closed_underneath_like_blocking(
+    loop_kind: str, tmp_path: Any, case: int
+) -> None:
     mode, ops = FD_CLOSED_CASES[case]
     p1, p2 = tmp_path / "s", tmp_path / "a"
     for p in (p1, p2):
@@ -299,12 +400,14 @@ async def aoutcome(coro):
 def run_script(body: str, tmp: Any) -> str:
     script = _SUBPROCESS_PRELUDE.format(src=SRC) + textwrap.dedent(body)
     r = subprocess.run(
-        [sys.executable, "-c", script], cwd=str(tmp), capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script],
+        cwd=str(tmp),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert r.returncode == 0, r.stderr[-3000:]
     return r.stdout
-
-
 
 
 @pytest.mark.parametrize(
@@ -356,7 +459,9 @@ def test_efbig_file_size_limit_like_blocking(tmp_path: Any, mode: str) -> None:
     )
     assert "SMALL ok" in out
     first_line = next(line for line in out.splitlines() if line.startswith("FIRST"))
-    assert first_line.split()[1] != "None", "the blocking file never saw EFBIG: limit not applied"
+    assert first_line.split()[1] != "None", (
+        "the blocking file never saw EFBIG: limit not applied"
+    )
     assert "EQUAL True" in out, out
     sizes = next(line for line in out.splitlines() if line.startswith("SIZES")).split()
     assert sizes[1] == sizes[2], out
@@ -383,7 +488,7 @@ def test_eacces_under_a_dropped_uid_like_blocking(tmp_path: Any) -> None:
         async def main():
             bad = []
             for path, mode in cases:
-                want = outcome(lambda: open(path, mode).close())
+                want = outcome(lambda path=path, mode=mode: open(path, mode).close())
                 got = await aoutcome(aiofiles.open(path, mode))
                 if got[0] == "ok":
                     await got[1].close()
@@ -403,7 +508,9 @@ def test_eacces_under_a_dropped_uid_like_blocking(tmp_path: Any) -> None:
     assert "RAISED locked r 13" in out, out
 
 
-async def test_eio_injected_at_the_os_layer_falls_back(loop_kind: str, tmp_path: Any, monkeypatch: Any) -> None:
+async def test_eio_injected_at_the_os_layer_falls_back(
+    loop_kind: str, tmp_path: Any, monkeypatch: Any
+) -> None:
     """The page-cache probe failing with EIO must not break reads: the blocking path decides."""
     import aiofiles._fileio as fileio
 

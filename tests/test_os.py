@@ -124,7 +124,7 @@ def mask(value: Any, root: str) -> Any:
 def outcome_sync(fn: Callable[..., Any], args: tuple, kwargs: dict, root: str) -> Any:
     try:
         return ("ok", mask(fn(*args, **kwargs), root))
-    except Exception as exc:  # noqa: BLE001 - compared below
+    except Exception as exc:
         return ("err", type(exc), getattr(exc, "errno", None), mask(str(exc), root))
 
 
@@ -133,7 +133,7 @@ async def outcome_async(
 ) -> Any:
     try:
         return ("ok", mask(await fn(*args, **kwargs), root))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return ("err", type(exc), getattr(exc, "errno", None), mask(str(exc), root))
 
 
@@ -265,8 +265,16 @@ QUERIES: list[tuple[str, str, Setup]] = [
     ("stat", "slash_dirlink", lambda c: ((c.p("dirlink") + "/",), {})),
     ("stat", "dotdot", lambda c: ((c.p("dir", "sub", "..", "a.txt"),), {})),
     ("stat", "doubleslash", lambda c: ((c.p() + "//dir//sub",), {})),
-    ("stat", "nofollow_dirlink", lambda c: ((c.p("dirlink"),), {"follow_symlinks": False})),
-    ("stat", "nofollow_dangling", lambda c: ((c.p("dangling"),), {"follow_symlinks": False})),
+    (
+        "stat",
+        "nofollow_dirlink",
+        lambda c: ((c.p("dirlink"),), {"follow_symlinks": False}),
+    ),
+    (
+        "stat",
+        "nofollow_dangling",
+        lambda c: ((c.p("dangling"),), {"follow_symlinks": False}),
+    ),
     ("stat", "follow_false_pos", lambda c: ((c.p("link"),), {"follow_symlinks": 0})),
     ("stat", "dir_fd", lambda c: (("file.txt",), {"dir_fd": c.fd(".")})),
     ("lstat", "link", lambda c: ((c.p("link"),), {})),
@@ -294,7 +302,11 @@ QUERIES: list[tuple[str, str, Setup]] = [
     ("access", "rwx", lambda c: ((c.p("file.txt"), os.R_OK | os.W_OK | os.X_OK), {})),
     ("access", "exists", lambda c: ((c.p("dir"), os.F_OK), {})),
     ("access", "missing", lambda c: ((c.p("nope"), os.F_OK), {})),
-    ("access", "nofollow", lambda c: ((c.p("dangling"), os.F_OK), {"follow_symlinks": False})),
+    (
+        "access",
+        "nofollow",
+        lambda c: ((c.p("dangling"), os.F_OK), {"follow_symlinks": False}),
+    ),
     ("access", "badmode", lambda c: ((c.p("file.txt"), "r"), {})),
     ("getcwd", "plain", lambda c: ((), {})),
     ("getcwd", "extra", lambda c: ((1,), {})),
@@ -384,7 +396,11 @@ MUTATIONS: list[tuple[str, str, Setup]] = [
     ("rename", "onto_nonempty_dir", lambda c: ((c.p("emptydir"), c.p("dir")), {})),
     ("rename", "missing", lambda c: ((c.p("nope"), c.p("x")), {})),
     ("rename", "dir_onto_file", lambda c: ((c.p("dir"), c.p("file.txt")), {})),
-    ("renames", "deep", lambda c: ((c.p("dir", "sub", "inner.txt"), c.p("n1", "n2", "i.txt")), {})),
+    (
+        "renames",
+        "deep",
+        lambda c: ((c.p("dir", "sub", "inner.txt"), c.p("n1", "n2", "i.txt")), {}),
+    ),
     ("renames", "missing", lambda c: ((c.p("nope"), c.p("a", "b")), {})),
     ("replace", "file", lambda c: ((c.p("empty"), c.p("file.txt")), {})),
     ("replace", "missing", lambda c: ((c.p("nope"), c.p("file.txt")), {})),
@@ -415,7 +431,11 @@ MUTATIONS: list[tuple[str, str, Setup]] = [
     ("removedirs", "chain", lambda c: ((c.p("emptydir"),), {})),
     ("removedirs", "nonempty", lambda c: ((c.p("dir"),), {})),
     ("symlink", "new", lambda c: (("file.txt", c.p("newlink")), {})),
-    ("symlink", "dir", lambda c: (("dir", c.p("newlink")), {"target_is_directory": True})),
+    (
+        "symlink",
+        "dir",
+        lambda c: (("dir", c.p("newlink")), {"target_is_directory": True}),
+    ),
     ("symlink", "exists", lambda c: (("file.txt", c.p("link")), {})),
     ("symlink", "noparent", lambda c: (("file.txt", c.p("a", "b")), {})),
     ("chmod", "file", lambda c: ((c.p("file.txt"), 0o600), {})),
@@ -538,7 +558,9 @@ async def test_executor_is_honoured(tree: Ctx, name: str, loop_kind: str) -> Non
     try:
         args, kwargs = _call_for(name, ctx)
         try:
-            result = await getattr(aiofiles.os, name)(*args, executor=executor, **kwargs)
+            result = await getattr(aiofiles.os, name)(
+                *args, executor=executor, **kwargs
+            )
         except OSError:
             pass  # some first cases are error cases; the executor ran them all the same
         else:
@@ -583,7 +605,9 @@ async def test_many_at_once(fifty_files: Path, loop_kind: str) -> None:
     assert [s.st_size for s in sizes] == list(range(50))
 
 
-async def test_cancelled_call_does_not_hurt_the_loop(tmp_path: Path, loop_kind: str) -> None:
+async def test_cancelled_call_does_not_hurt_the_loop(
+    tmp_path: Path, loop_kind: str
+) -> None:
     task = asyncio.ensure_future(aiofiles.os.makedirs(str(tmp_path / "a" / "b")))
     await asyncio.sleep(0)
     task.cancel()
@@ -600,7 +624,9 @@ async def test_cancelled_call_does_not_hurt_the_loop(tmp_path: Path, loop_kind: 
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
-async def test_exception_is_the_same_object_kind(tmp_path: Path, loop_kind: str) -> None:
+async def test_exception_is_the_same_object_kind(
+    tmp_path: Path, loop_kind: str
+) -> None:
     target = tmp_path / "d"
     target.mkdir()
     with pytest.raises(FileExistsError) as got:

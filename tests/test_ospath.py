@@ -78,7 +78,9 @@ def make_tree(root: Path) -> Path:
     os.symlink("file.txt", root / "link")
     os.symlink("missing", root / "dangling")
     os.symlink("dir", root / "dirlink")
-    os.utime(root / "file.txt", ns=(1_111_111_111_123_456_789, 1_222_222_222_987_654_321))
+    os.utime(
+        root / "file.txt", ns=(1_111_111_111_123_456_789, 1_222_222_222_987_654_321)
+    )
     return root
 
 
@@ -166,7 +168,11 @@ CASES: list[tuple[str, str, Setup]] = [
     ("ismount", "bytes", lambda r, fds: ((b"/",), {})),
     ("samefile", "same", lambda r, fds: ((str(r / "file.txt"), str(r / "link")), {})),
     ("samefile", "other", lambda r, fds: ((str(r / "file.txt"), str(r / "empty")), {})),
-    ("samefile", "missing", lambda r, fds: ((str(r / "file.txt"), str(r / "nope")), {})),
+    (
+        "samefile",
+        "missing",
+        lambda r, fds: ((str(r / "file.txt"), str(r / "nope")), {}),
+    ),
     ("samefile", "one_arg", lambda r, fds: ((str(r / "file.txt"),), {})),
     (
         "sameopenfile",
@@ -183,7 +189,11 @@ CASES: list[tuple[str, str, Setup]] = [
     ("lexists", "missing", lambda r, fds: ((str(r / "nope"),), {})),
     ("lexists", "file", lambda r, fds: ((str(r / "file.txt"),), {})),
     ("realpath", "link", lambda r, fds: ((str(r / "link"),), {})),
-    ("realpath", "dirlink", lambda r, fds: ((str(r / "dirlink") + "/../file.txt",), {})),
+    (
+        "realpath",
+        "dirlink",
+        lambda r, fds: ((str(r / "dirlink") + "/../file.txt",), {}),
+    ),
     ("realpath", "missing", lambda r, fds: ((str(r / "nope" / "x"),), {})),
     ("realpath", "strict", lambda r, fds: ((str(r / "nope"),), {"strict": True})),
     ("realpath", "strict_ok", lambda r, fds: ((str(r / "link"),), {"strict": True})),
@@ -199,7 +209,7 @@ if hasattr(os.path, "isjunction"):
 def _outcome_sync(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     try:
         return ("ok", fn(*args, **kwargs))
-    except Exception as exc:  # noqa: BLE001 - compared below
+    except Exception as exc:
         return ("err", type(exc), getattr(exc, "errno", None), str(exc))
 
 
@@ -217,7 +227,7 @@ async def test_matches_os_path(
         expected = _outcome_sync(getattr(os.path, name), args, kwargs)
         try:
             got = ("ok", await getattr(aiofiles.ospath, name)(*args, **kwargs))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             got = ("err", type(exc), getattr(exc, "errno", None), str(exc))
         assert got == expected
         if got[0] == "ok":

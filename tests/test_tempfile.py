@@ -65,7 +65,9 @@ def test_all_is_exact() -> None:
 
 
 def _params(fn: Callable[..., Any]) -> list[tuple[str, Any, Any]]:
-    return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
+    return [
+        (p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()
+    ]
 
 
 POK = inspect.Parameter.POSITIONAL_OR_KEYWORD
@@ -82,20 +84,27 @@ def test_signatures() -> None:
         ("dir", POK, None),
     ]
     tail = [("loop", POK, None), ("executor", POK, None)]
-    assert _params(aiofiles.tempfile.TemporaryFile) == [("mode", POK, "w+b")] + common + tail
-    named = [("mode", POK, "w+b")] + common + [("delete", POK, True)]
+    assert _params(aiofiles.tempfile.TemporaryFile) == [
+        ("mode", POK, "w+b"),
+        *common,
+        *tail,
+    ]
+    named = [("mode", POK, "w+b"), *common, ("delete", POK, True)]
     if PY312:
         named.append(("delete_on_close", POK, True))
     assert _params(aiofiles.tempfile.NamedTemporaryFile) == named + tail
-    assert (
-        _params(aiofiles.tempfile.SpooledTemporaryFile)
-        == [("max_size", POK, 0), ("mode", POK, "w+b")] + common + tail
-    )
+    assert _params(aiofiles.tempfile.SpooledTemporaryFile) == [
+        ("max_size", POK, 0),
+        ("mode", POK, "w+b"),
+        *common,
+        *tail,
+    ]
     assert _params(aiofiles.tempfile.TemporaryDirectory) == [
         ("suffix", POK, None),
         ("prefix", POK, None),
         ("dir", POK, None),
-    ] + tail
+        *tail,
+    ]
     assert _params(aiofiles.tempfile.wrap) == [
         ("base_io_obj", POK, inspect.Parameter.empty),
         ("file", POK, inspect.Parameter.empty),
@@ -227,7 +236,9 @@ async def _exercise(f: Any, mode: str, data: Any) -> None:
 
 
 @pytest.mark.parametrize("case", MODES, ids=_mode_id)
-async def test_temporary_file_modes(tmp_path: Path, case: tuple, loop_kind: str) -> None:
+async def test_temporary_file_modes(
+    tmp_path: Path, case: tuple, loop_kind: str
+) -> None:
     mode, buffering, cls, data = case
     with tempfile.TemporaryFile(mode=mode, buffering=buffering, dir=tmp_path) as ref:
         ref_type = type(ref.file if hasattr(ref, "file") else ref)
@@ -236,7 +247,11 @@ async def test_temporary_file_modes(tmp_path: Path, case: tuple, loop_kind: str)
         mode=mode, buffering=buffering, dir=str(tmp_path)
     ) as f:
         assert type(f) is cls
-        inner = f._file.file if isinstance(f._file, tempfile._TemporaryFileWrapper) else f._file
+        inner = (
+            f._file.file
+            if isinstance(f._file, tempfile._TemporaryFileWrapper)
+            else f._file
+        )
         assert type(inner) is ref_type
         assert f._loop is asyncio.get_running_loop()
         assert f.mode == ref_mode
@@ -294,7 +309,9 @@ async def test_temporary_file_text_options(tmp_path: Path, loop_kind: str) -> No
         assert os.pread(fd, 100, 0) == "a\r\nb\r\n".encode("utf-16")
 
 
-async def test_named_delete_false_keeps_the_file(tmp_path: Path, loop_kind: str) -> None:
+async def test_named_delete_false_keeps_the_file(
+    tmp_path: Path, loop_kind: str
+) -> None:
     async with aiofiles.tempfile.NamedTemporaryFile(
         "w", delete=False, dir=str(tmp_path)
     ) as f:
@@ -648,7 +665,9 @@ async def test_spooled_await_and_repr(loop_kind: str) -> None:
 # -- TemporaryDirectory --------------------------------------------------------
 
 
-async def test_directory_async_with_gives_the_path(tmp_path: Path, loop_kind: str) -> None:
+async def test_directory_async_with_gives_the_path(
+    tmp_path: Path, loop_kind: str
+) -> None:
     async with aiofiles.tempfile.TemporaryDirectory(
         suffix="-s", prefix="p-", dir=str(tmp_path)
     ) as d:
@@ -835,7 +854,11 @@ async def _settle(products: list[Any]) -> None:
 @pytest.mark.parametrize("what", list(KINDS))
 @pytest.mark.parametrize("when", ["before_made", "after_made"])
 async def test_cancel_during_constructor_leaks_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str, when: str, loop_kind: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    what: str,
+    when: str,
+    loop_kind: str,
 ) -> None:
     recorder = Recorder(monkeypatch, what)
     executor = GatedExecutor()

@@ -20,20 +20,31 @@ TYPING = ROOT / "tests" / "typing"
 SRC = ROOT / "src"
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    cmd: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
 
 
 def test_mypy_strict() -> None:
-    pytest.importorskip("mypy", reason="mypy is not installed (dependency group 'typing')")
+    pytest.importorskip(
+        "mypy", reason="mypy is not installed (dependency group 'typing')"
+    )
     env = dict(os.environ, MYPYPATH=str(SRC))
     result = _run(
         [
-            sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10",
-            "--config-file", str(ROOT / "pyproject.toml"),
-            "--no-incremental", str(TYPING),
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--python-version",
+            "3.10",
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--no-incremental",
+            str(TYPING),
         ],
         env,
     )
@@ -50,7 +61,9 @@ def test_pyright_strict() -> None:
     )
     if pyright is None:
         pytest.skip("pyright is not installed (pip install pyright)")
-    if shutil.which("node") is None and not os.environ.get("PYRIGHT_PYTHON_FORCE_VERSION"):
+    if shutil.which("node") is None and not os.environ.get(
+        "PYRIGHT_PYTHON_FORCE_VERSION"
+    ):
         pytest.skip("pyright needs node, which is not on PATH")
     env = dict(os.environ, PYTHONPATH=str(SRC))
     # pyproject's [tool.pyright] marks tests/typing strict.

@@ -43,7 +43,8 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 Completion = Callable[[list[Any]], None]
 
@@ -107,7 +108,10 @@ class WorkerPool:
                 worker.job = (fn, completion)
                 worker.wake.release()
                 return
-            if self._workers - self._waiting_forever >= self.max_workers and not unbounded:
+            if (
+                self._workers - self._waiting_forever >= self.max_workers
+                and not unbounded
+            ):
                 self._backlog.append((fn, completion))
                 return
             self._workers += 1
@@ -157,12 +161,12 @@ class WorkerPool:
                     result = [True, fn()]
                 except BaseException as exc:  # Rule 4
                     result = [False, exc]
-                fn = None  # the job's references go before the completion runs
+                del fn  # the job's references go before the completion runs
                 try:
                     completion(result)
                 except BaseException:  # a completion must not kill its worker
                     pass
-                completion = result = None
+                del completion, result
                 with lock:
                     self._jobs_done += 1
                     job = self._backlog.popleft() if self._backlog else None

@@ -82,7 +82,6 @@ _RAW_READERS = (io.BufferedReader, io.BufferedRandom)
 _RAW_WRITERS = (io.BufferedWriter, io.BufferedRandom)
 
 
-
 def _buffer_size(buffered: Any) -> int:
     """The buffer size of a stdlib Buffered* object (it has no public attribute)."""
     size = int(buffered.__sizeof__()) - type(buffered).__basicsize__
@@ -250,7 +249,11 @@ class AsyncFile(AsyncBase[_T]):
         cls = type(f)
         if cls is io.TextIOWrapper:
             buffered = f.buffer
-            if type(buffered) not in (io.BufferedReader, io.BufferedWriter, io.BufferedRandom):
+            if type(buffered) not in (
+                io.BufferedReader,
+                io.BufferedWriter,
+                io.BufferedRandom,
+            ):
                 return
             raw = buffered.raw
             bufsize = _buffer_size(buffered)
@@ -286,8 +289,12 @@ class AsyncFile(AsyncBase[_T]):
                 self._bufpos = buffered.tell  # pyright: ignore[reportOptionalMemberAccess]
                 self._margin = 2 * bufsize + 2 * chunk
                 if "\r\n".encode(f.encoding) == b"\r\n":  # ASCII-compatible codec
-                    self._patterns = (b"\n",)  # ends a line for newline None, "" and "\n"
-                self._per = 4 if codecs.lookup(f.encoding).name.startswith("utf-8") else 8
+                    self._patterns = (
+                        b"\n",
+                    )  # ends a line for newline None, "" and "\n"
+                self._per = (
+                    4 if codecs.lookup(f.encoding).name.startswith("utf-8") else 8
+                )
             elif buffered is not None:
                 self._rkind = 1
                 self._bufpos = f.tell
@@ -477,7 +484,12 @@ class AsyncFile(AsyncBase[_T]):
         job = self._job(fn, args)
         if not self._rkind:
             return await self._in_turn(job)
-        fd, bufpos, patterns, margin = self._fd, self._bufpos, self._patterns, self._margin
+        fd, bufpos, patterns, margin = (
+            self._fd,
+            self._bufpos,
+            self._patterns,
+            self._margin,
+        )
         # A cookie to undo a cancelled read (Rule 8); not on a dirty file, whose
         # tell() would flush its writes first and change what the read returns.
         tell = self._file.tell if self._rkind == 2 and not was_dirty else None
@@ -491,7 +503,9 @@ class AsyncFile(AsyncBase[_T]):
             result = job()
             try:
                 pos = bufpos()  # type: ignore[misc]
-                window = scan_window(fd, pos, WINDOW, patterns, margin) if ahead else None
+                window = (
+                    scan_window(fd, pos, WINDOW, patterns, margin) if ahead else None
+                )
             except Exception:
                 pos, window = -1, None
             return result, pos, window
@@ -518,7 +532,9 @@ class AsyncFile(AsyncBase[_T]):
             self._pushback = result + self._pushback if self._pushback else result
         return None
 
-    def _pipe_job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], Any]:
+    def _pipe_job(
+        self, fn: Callable[..., Any], args: tuple[Any, ...]
+    ) -> Callable[[], Any]:
         """The read ``fn(*args)`` of a pipe, served first from the push-back."""
         name = fn.__name__
         if name == "readinto":
@@ -717,7 +733,9 @@ class AsyncFile(AsyncBase[_T]):
 
     async def fdatasync(self) -> None:
         """Flush, then ``os.fdatasync`` the descriptor (data, not all metadata)."""
-        await self._call(_flush_and_sync, self._file, getattr(os, "fdatasync", os.fsync))
+        await self._call(
+            _flush_and_sync, self._file, getattr(os, "fdatasync", os.fsync)
+        )
 
     # -- positioning and the rest -------------------------------------------------------
 
@@ -814,7 +832,9 @@ def _flush_and_sync(f: Any, sync: Callable[[int], None]) -> None:
 
 
 _WRITES = frozenset(("write", "writelines"))
-_FLUSHES = frozenset(("flush", "_flush_and_sync", "seek", "truncate", "close", "__exit__"))
+_FLUSHES = frozenset(
+    ("flush", "_flush_and_sync", "seek", "truncate", "close", "__exit__")
+)
 
 
 class _Counter(io.BufferedIOBase):
@@ -848,7 +868,10 @@ class _Counter(io.BufferedIOBase):
 
 
 def _complete_first_line(
-    pb: Any, line_end: Callable[[Any], int], fn: Callable[..., Any], args: tuple[Any, ...]
+    pb: Any,
+    line_end: Callable[[Any], int],
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
 ) -> list[Any]:
     """``readlines`` of a pipe whose push-back ``pb`` comes first."""
     lines = []

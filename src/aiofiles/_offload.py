@@ -31,7 +31,8 @@ import functools
 import threading
 import weakref
 from collections import deque
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ._executor import get_pool
 
@@ -42,7 +43,7 @@ OnDone = Callable[[bool, Any], None]
 class _Port:
     """Delivers finished jobs to one event loop, many per wake-up (Rule 2)."""
 
-    __slots__ = ("_loop", "_ready", "_lock", "_scheduled", "__weakref__")
+    __slots__ = ("__weakref__", "_lock", "_loop", "_ready", "_scheduled")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop

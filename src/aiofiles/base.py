@@ -169,7 +169,9 @@ class AsyncBase(Generic[_T]):
             self._give_turn()
             return
         try:
-            _offload.submit(loop, self._executor, undo, lambda ok, value: self._give_turn())
+            _offload.submit(
+                loop, self._executor, undo, lambda ok, value: self._give_turn()
+            )
         except BaseException:
             self._give_turn()
 

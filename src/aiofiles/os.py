@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from . import ospath as path
 from ._fastpath import stat_first
-from ._walk import ascandir, walk  # beyond 25.1: async directory listing and walking
 from .base import wrap
 
 if TYPE_CHECKING:
@@ -40,7 +39,9 @@ __all__ = [
     "getcwd",
 ]
 
-stat: _sig.Stat = stat_first(os.stat)  # answered on the loop when the kernel caches allow
+stat: _sig.Stat = stat_first(
+    os.stat
+)  # answered on the loop when the kernel caches allow
 rename: _sig.SrcDst = wrap(os.rename)
 renames: _sig.Renames = wrap(os.renames)
 replace: _sig.SrcDst = wrap(os.replace)

@@ -43,7 +43,9 @@ getsize: _sig.GetSize = stat_first(_path.getsize, attrgetter("st_size"))
 exists: _sig.PathTest = stat_first(_path.exists, lambda st: True)
 isdir: _sig.PathTest = stat_first(_path.isdir, lambda st: S_ISDIR(st.st_mode))
 isfile: _sig.PathTest = stat_first(_path.isfile, lambda st: S_ISREG(st.st_mode))
-islink: _sig.PathTest = stat_first(_path.islink, lambda st: S_ISLNK(st.st_mode), follow=False)
+islink: _sig.PathTest = stat_first(
+    _path.islink, lambda st: S_ISLNK(st.st_mode), follow=False
+)
 ismount: _sig.PathTest = wrap(_path.ismount)
 samefile: _sig.Samefile = wrap(_path.samefile)
 sameopenfile: _sig.Sameopenfile = wrap(_path.sameopenfile)

@@ -24,8 +24,12 @@ async def text_modes(p: str, path: Path) -> None:
     assert_type(aiofiles.open(p, "rt"), AiofilesContextManager[AsyncTextIOWrapper])
     assert_type(aiofiles.open(p, "w"), AiofilesContextManager[AsyncTextIOWrapper])
     assert_type(aiofiles.open(p, "a+"), AiofilesContextManager[AsyncTextIOWrapper])
-    assert_type(aiofiles.open(path, mode="x"), AiofilesContextManager[AsyncTextIOWrapper])
-    assert_type(aiofiles.open(3, "r", closefd=False), AiofilesContextManager[AsyncTextIOWrapper])
+    assert_type(
+        aiofiles.open(path, mode="x"), AiofilesContextManager[AsyncTextIOWrapper]
+    )
+    assert_type(
+        aiofiles.open(3, "r", closefd=False), AiofilesContextManager[AsyncTextIOWrapper]
+    )
 
     async with aiofiles.open(p, encoding="utf-8", newline="") as f:
         assert_type(f, AsyncTextIOWrapper)
@@ -65,13 +69,19 @@ async def binary_modes(p: str) -> None:
     assert_type(aiofiles.open(p, "rb+"), AiofilesContextManager[AsyncBufferedReader])
     assert_type(aiofiles.open(p, "wb+"), AiofilesContextManager[AsyncBufferedReader])
     assert_type(aiofiles.open(p, "ab+"), AiofilesContextManager[AsyncBufferedReader])
-    assert_type(aiofiles.open(p, "rb", buffering=1), AiofilesContextManager[AsyncBufferedReader])
+    assert_type(
+        aiofiles.open(p, "rb", buffering=1), AiofilesContextManager[AsyncBufferedReader]
+    )
     assert_type(aiofiles.open(p, "wb"), AiofilesContextManager[AsyncBufferedIOBase])
     assert_type(aiofiles.open(p, "ab"), AiofilesContextManager[AsyncBufferedIOBase])
     assert_type(aiofiles.open(p, "xb"), AiofilesContextManager[AsyncBufferedIOBase])
     assert_type(aiofiles.open(p, "rb", 0), AiofilesContextManager[AsyncFileIO])
-    assert_type(aiofiles.open(p, "wb", buffering=0), AiofilesContextManager[AsyncFileIO])
-    assert_type(aiofiles.open(p, "r+b", buffering=0), AiofilesContextManager[AsyncFileIO])
+    assert_type(
+        aiofiles.open(p, "wb", buffering=0), AiofilesContextManager[AsyncFileIO]
+    )
+    assert_type(
+        aiofiles.open(p, "r+b", buffering=0), AiofilesContextManager[AsyncFileIO]
+    )
 
     async with for_reading as f:
         assert_type(f, AsyncBufferedReader)

@@ -6,7 +6,10 @@ from typing_extensions import assert_type
 
 import aiofiles.tempfile
 from aiofiles.base import AiofilesContextManager
-from aiofiles.tempfile.temptypes import AsyncSpooledTemporaryFile, AsyncTemporaryDirectory
+from aiofiles.tempfile.temptypes import (
+    AsyncSpooledTemporaryFile,
+    AsyncTemporaryDirectory,
+)
 from aiofiles.threadpool.binary import (
     AsyncBufferedIOBase,
     AsyncBufferedReader,
@@ -20,21 +23,24 @@ async def temporary_files() -> None:
         aiofiles.tempfile.TemporaryFile(), AiofilesContextManager[AsyncBufferedReader]
     )
     assert_type(
-        aiofiles.tempfile.TemporaryFile("w+"), AiofilesContextManager[AsyncTextIOWrapper]
+        aiofiles.tempfile.TemporaryFile("w+"),
+        AiofilesContextManager[AsyncTextIOWrapper],
     )
     assert_type(
         aiofiles.tempfile.TemporaryFile(mode="r+"),
         AiofilesContextManager[AsyncTextIOWrapper],
     )
     assert_type(
-        aiofiles.tempfile.TemporaryFile("wb"), AiofilesContextManager[AsyncBufferedIOBase]
+        aiofiles.tempfile.TemporaryFile("wb"),
+        AiofilesContextManager[AsyncBufferedIOBase],
     )
     assert_type(
         aiofiles.tempfile.TemporaryFile("w+b", buffering=0),
         AiofilesContextManager[AsyncFileIO],
     )
     assert_type(
-        aiofiles.tempfile.NamedTemporaryFile(), AiofilesContextManager[AsyncBufferedReader]
+        aiofiles.tempfile.NamedTemporaryFile(),
+        AiofilesContextManager[AsyncBufferedReader],
     )
     assert_type(
         aiofiles.tempfile.NamedTemporaryFile("w", delete=False),

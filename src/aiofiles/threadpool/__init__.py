@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import sys
-from stat import S_ISFIFO, S_ISREG
 from collections.abc import Callable
 from functools import partial, singledispatch
 from io import (
@@ -16,11 +15,11 @@ from io import (
     FileIO,
     TextIOBase,
 )
+from stat import S_ISFIFO, S_ISREG
 from typing import Any, Literal, overload
 
 from .. import _fastpath, _offload
-from .._fileio import shared_yield_due
-from .._fileio import AsyncFile
+from .._fileio import AsyncFile, shared_yield_due
 from .._modes import (
     OpenBinaryMode,
     OpenBinaryModeReading,
@@ -28,7 +27,8 @@ from .._modes import (
     OpenBinaryModeWriting,
     OpenTextMode,
 )
-from ..base import AiofilesContextManager, AsyncBase
+from ..base import AiofilesContextManager
+from ..base import AsyncBase as AsyncBase  # reachable here, as before
 from .binary import (
     AsyncBufferedIOBase,
     AsyncBufferedReader,
@@ -244,9 +244,7 @@ def _wrapped(f: Any, loop: _Loop, executor: _Executor, newline: str | None) -> A
     return obj
 
 
-def _close_orphan(
-    loop: asyncio.AbstractEventLoop, executor: _Executor, f: Any
-) -> None:
+def _close_orphan(loop: asyncio.AbstractEventLoop, executor: _Executor, f: Any) -> None:
     _offload.submit(loop, executor, f.close, lambda ok, value: None)
 
 
@@ -278,9 +276,15 @@ def _(file: FileIO, *, loop: _Loop = None, executor: _Executor = None) -> Any:
     return AsyncFileIO(file, loop=loop, executor=executor)
 
 
-stdin: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper("sys.stdin", None, None, indirect=lambda: sys.stdin)
-stdout: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper("sys.stdout", None, None, indirect=lambda: sys.stdout)
-stderr: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper("sys.stderr", None, None, indirect=lambda: sys.stderr)
+stdin: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper(
+    "sys.stdin", None, None, indirect=lambda: sys.stdin
+)
+stdout: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper(
+    "sys.stdout", None, None, indirect=lambda: sys.stdout
+)
+stderr: AsyncTextIndirectIOWrapper = AsyncTextIndirectIOWrapper(
+    "sys.stderr", None, None, indirect=lambda: sys.stderr
+)
 stdin_bytes: AsyncIndirectBufferedIOBase = AsyncIndirectBufferedIOBase(
     "sys.stdin.buffer", None, None, indirect=lambda: sys.stdin.buffer
 )

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 _C = TypeVar("_C", bound=type)
 
+
 def delegate_to_executor(*attrs: str) -> Callable[[_C], _C]:
     """Add coroutine methods that run ``self._file.<name>(...)`` off the loop."""
 
@@ -56,14 +57,18 @@ def cond_delegate_to_executor(*attrs: str) -> Callable[[_C], _C]:
     return decorate
 
 
-def _off_loop(self: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _off_loop(
+    self: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     method = getattr(self._file, name)
     run = getattr(self, "_run", None)
     if run is not None:
         return run(lambda: method(*args, **kwargs))
     from .. import _offload
 
-    return _offload.run(method, *args, executor=getattr(self, "_executor", None), **kwargs)
+    return _offload.run(
+        method, *args, executor=getattr(self, "_executor", None), **kwargs
+    )
 
 
 def _delegating_method(name: str) -> Callable[..., Any]:
