@@ -717,3 +717,19 @@ async def test_inline_reads_leave_the_loop_room(
     texts = await asyncio.gather(*(p.read_text() for p in paths))
     assert texts == [f"file {i}\n" for i in range(400)]
     assert 1 <= hops.count <= aiofiles.pathlib.COALESCE_JOBS
+
+
+def test_iterators_build_paths_the_fast_way_and_right() -> None:
+    """Paths from iterators skip re-parsing on the Pythons we test, and agree."""
+    assert aiofiles.pathlib._adopt is aiofiles.pathlib._adopt_fast
+    for text in ("/a/b/c.txt", "x", ".", "a/./b//c", "/"):
+        source = pathlib.Path(text)
+        fast = aiofiles.pathlib._adopt_fast(PosixPath, source)
+        assert type(fast) is PosixPath
+        assert (str(fast), fast.parts, fast.name, hash(fast), fast) == (
+            str(source),
+            source.parts,
+            source.name,
+            hash(source),
+            PosixPath(text),
+        )

@@ -273,7 +273,9 @@ async def test_walk_wide_directory_in_few_hops(
 ) -> None:
     count = sum([len(d) + len(f) async for _, d, f in walk(wide)])
     assert count == 5000
-    assert hops.count <= 3  # the listing of 5,000 entries and its 100 empty subdirs
+    # one hop lists the 5,000 entries; its 100 empty subdirectories are read
+    # ahead, a couple of milliseconds' worth per hop: a few hops in all
+    assert hops.count <= 10
 
 
 async def test_walk_many_small_directories_in_few_hops(
@@ -283,7 +285,7 @@ async def test_walk_many_small_directories_in_few_hops(
     async for _ in walk(bushy):
         dirs += 1
     assert dirs == 1365
-    assert hops.count <= dirs // 20
+    assert hops.count <= dirs // 10  # read-ahead: about 2 ms of listing per hop
 
 
 async def test_walk_consumer_that_awaits_gets_one_hop_per_directory(

@@ -228,17 +228,46 @@ def _forward(
     return method
 
 
+def _adopt_slow(cls: type[_PathT], path: Any) -> _PathT:
+    return cls(path)
+
+
 if sys.version_info < (3, 12):
 
-    def _adopt(cls: type[_PathT], path: Any) -> _PathT:
-        # The parsed parts of a pathlib path of the same flavour, reused as they
-        # are: building from them skips the parsing (10x faster on 3.10/3.11).
+    def _adopt_fast(cls: type[_PathT], path: Any) -> _PathT:
+        # The parsed parts of a pathlib path of the same flavour, reused: no
+        # parsing again (10x faster than cls(path) on 3.10/3.11).
         return cls._from_parsed_parts(path._drv, path._root, path._parts)  # type: ignore[attr-defined, no-any-return]
 
 else:
 
-    def _adopt(cls: type[_PathT], path: Any) -> _PathT:
-        return cls(path)
+    def _adopt_fast(cls: type[_PathT], path: Any) -> _PathT:
+        # What PurePath.__init__ keeps of a path argument of the same flavour
+        # (everything else is derived lazily): 8x faster than cls(path).
+        adopted = object.__new__(cls)
+        adopted._raw_paths = list(path._raw_paths)  # type: ignore[attr-defined]
+        return adopted
+
+
+def _pick_adopt() -> Callable[[type[_PathT], Any], _PathT]:
+    """``_adopt_fast`` if it gives what ``cls(path)`` gives on this Python."""
+    try:
+        ours = WindowsPath if os.name == "nt" else PosixPath
+        for text in ("/usr/lib/x.tar.gz", "rel/a/../b", ".", "//two"):
+            path = pathlib.Path(text) / "leaf"
+            fast, slow = _adopt_fast(ours, path), _adopt_slow(ours, path)
+            same = (str(fast), fast.parts, hash(fast), fast.parent, type(fast)) == (
+                str(slow),
+                slow.parts,
+                hash(slow),
+                slow.parent,
+                type(slow),
+            )
+            if not same:
+                return _adopt_slow
+    except Exception:  # private attributes changed: use the public way
+        return _adopt_slow
+    return _adopt_fast
 
 
 def _next_batch(
@@ -672,3 +701,6 @@ class WindowsPath(Path, PureWindowsPath):
 
         def __new__(cls, *args: _StrPath) -> WindowsPath:
             raise _Unsupported(f"cannot instantiate {cls.__name__!r} on your system")
+
+
+_adopt = _pick_adopt()  # how iterators turn pathlib's paths into ours
