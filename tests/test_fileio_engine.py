@@ -78,3 +78,19 @@ async def test_blocked_fifo_opens_do_not_exhaust_the_pool(tmp_path: Path) -> Non
     finally:
         for w in writers:
             os.close(w)
+
+
+async def test_call_order_survives_the_inline_credit_running_out(tmp_path: Path) -> None:
+    """20,000 concurrent reads spend the shared inline credit many times over;
+    calls made later must still never overtake earlier ones (engine Rule 4)."""
+    import asyncio
+
+    p = tmp_path / "f"
+    p.write_bytes(b"".join(b"%07d\n" % i for i in range(20_000)))
+    async with aiofiles.open(p, "rb") as f:
+        await f.read(0)
+        got = await asyncio.gather(*(f.read(8) for _ in range(20_000)))
+    assert got == [b"%07d\n" % i for i in range(20_000)]
+    async with aiofiles.open(p) as f:
+        lines = await asyncio.gather(*(f.readline() for _ in range(20_000)))
+    assert lines == ["%07d\n" % i for i in range(20_000)]

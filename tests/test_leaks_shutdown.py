@@ -54,6 +54,7 @@ def extra_threads() -> int:
 # -- leaks under random cancellation -----------------------------------------------------
 
 
+@pytest.mark.allow_slow_callbacks  # its own gc.collect() runs on the loop
 async def test_cycles_with_random_cancellations_leak_nothing(
     loop_kind: str, tmp_path: Any
 ) -> None:

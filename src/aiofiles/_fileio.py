@@ -20,11 +20,15 @@ Rule 3. Bounds are conservative: a read of ``n`` bytes at position ``p`` touches
         at most ``8 * n`` bytes plus two chunks and two buffers; a readline is
         inline only if a line terminator lies in the window far enough from its
         end (``_nl_last``), or the window reaches end of file.
-Rule 4. Inline work is paid for in *credit*; when a file has served
-        ``INLINE_CREDIT`` bytes inline (each call also costs ``CALL_COST``), the
-        next call yields to the loop once, so a task reading a cached file in a
-        tight loop never starves other tasks. Inline opens and closes, which
-        concern many files, share one credit (``shared_yield_due``).
+Rule 4. Inline work is paid for in *credit*, one credit for all files: each
+        inline call costs the bytes it moved plus ``CALL_COST`` (an open or a
+        close ``OPEN_COST``). When ``INLINE_CREDIT`` is spent, calls on files go
+        off the loop, in their file's turn (``inline_allowed``), so a later call
+        on a file can never overtake an earlier one; opening a new file waits
+        for the credit instead (``pause``). The refill is scheduled for the next
+        loop iteration. So one loop iteration does at most about
+        ``INLINE_CREDIT`` of inline work, however many files and tasks there
+        are, and timers (a 1 ms ticker) run in between.
 Rule 5. A write to a write-only regular file runs inline when the blocking object
         will take it without touching the OS: for binary files, when it fits in
         the room left in the ``BufferedWriter``'s buffer (``_wroom``, measured by
@@ -69,7 +73,7 @@ from .base import AsyncBase
 _T = TypeVar("_T")
 
 INLINE_MAX = 256 * 1024  #: largest read done on the loop thread
-INLINE_CREDIT = 1024 * 1024  #: bytes served inline between two yields
+INLINE_CREDIT = 256 * 1024  #: inline work (bytes) one loop iteration may do
 CALL_COST = 256  #: credit each inline call costs besides its bytes
 WINDOW = 512 * 1024  #: bytes the worker or a probe looks ahead
 FIRST_WINDOW = 64 * 1024  #: the window read right after open
@@ -101,19 +105,55 @@ def scan_window(
     return _describe(data, len(data), pos, len(data) < size, patterns, margin)
 
 
-_shared_credit = INLINE_CREDIT  # inline opens and closes, across files (Rule 4)
 OPEN_COST = 16 * 1024  #: credit an inline open or close costs
+STAT_COST = 8 * 1024  #: credit a cached stat (openat2 + fstat) costs
+_credit = INLINE_CREDIT  # Rule 4: shared by every file and task
+_refill_loop: asyncio.AbstractEventLoop | None = None  # the loop that owes a refill
 
 
-def shared_yield_due(cost: int = OPEN_COST) -> bool:
-    """Spend ``cost`` of the credit inline opens and closes share; true when the
-    caller should yield to the loop once (then the credit is full again)."""
-    global _shared_credit
-    _shared_credit -= cost
-    if _shared_credit > 0:
-        return False
-    _shared_credit = INLINE_CREDIT
-    return True
+def _refill() -> None:
+    global _credit, _refill_loop
+    _credit = INLINE_CREDIT
+    _refill_loop = None
+
+
+def spent() -> bool:
+    """Is the inline credit used up (Rule 4)?"""
+    return _credit <= 0
+
+
+def spend(cost: int) -> None:
+    global _credit
+    _credit -= cost
+
+
+def inline_allowed() -> bool:
+    """May a file call run inline now (Rule 4)? If the credit is spent, the
+    refill is scheduled for the next loop iteration and the call goes off the
+    loop, in the file's turn: that suspends it without letting a later call on
+    the same file overtake it."""
+    global _refill_loop
+    if _credit > 0:
+        return True
+    if _refill_loop is None:
+        _refill_loop = asyncio.get_running_loop()
+        _refill_loop.call_soon(_refill)
+    return False
+
+
+async def pause() -> None:
+    """Yield until the inline credit is refilled and not spent again (Rule 4)."""
+    global _refill_loop
+    loop = asyncio.get_running_loop()
+    while True:
+        if _refill_loop is None:
+            _refill_loop = loop
+            loop.call_soon(_refill)  # before this task's own wake-up: FIFO
+        await asyncio.sleep(0)
+        if _credit > 0:
+            return  # (tasks that resume after the credit is spent again wait on)
+        if _refill_loop is not loop:
+            _refill()  # another thread's loop owes it (and may be gone): do not wait
 
 
 def _describe(
@@ -215,7 +255,6 @@ class AsyncFile(AsyncBase[_T]):
         self._nl_last = -1  # last line terminator far enough inside the window
         self._per = 1  # bytes one returned item (byte or character) may stand for
         self._margin = 0  # bytes the io stack may fetch beyond what it returns
-        self._credit = INLINE_CREDIT  # Rule 4
         self._rkind = 0  # 0: no inline reads, 1: buffered binary, 2: text, 3: FileIO
         self._fd = -1
         self._bufpos: Callable[[], int] | None = None
@@ -393,14 +432,10 @@ class AsyncFile(AsyncBase[_T]):
 
     def _advance(self, n: int) -> None:
         """Account for an inline call that returned ``n`` bytes or characters."""
+        global _credit
         if self._hi >= 0:
             self._hi += self._per * n
-        self._credit -= n + CALL_COST
-
-    async def _breathe(self) -> None:
-        """Yield to the loop once (Rule 4)."""
-        self._credit = INLINE_CREDIT
-        await asyncio.sleep(0)
+        _credit -= n + CALL_COST
 
     # -- off-loop calls ---------------------------------------------------------------
 
@@ -609,23 +644,22 @@ class AsyncFile(AsyncBase[_T]):
     # -- reading ------------------------------------------------------------------
 
     async def read(self, size: int | None = ALL) -> _T:
+        global _credit
         hi = self._hi
         if (
             size is not None
             and 0 <= size <= INLINE_MAX
             and self._win_start <= hi
             and hi + self._per * size + self._margin <= self._win_end
-            and self._credit > 0
+            and _credit > 0
             and not self._busy
         ):  # Rules 2 and 7, checked without a call: this is the hot path
             data = self._file.read(size)
             n = len(data)
             self._hi = hi + self._per * n
-            self._credit -= n + CALL_COST
+            _credit -= n + CALL_COST
             return data  # type: ignore[no-any-return]
-        if self._credit <= 0:
-            await self._breathe()
-        if self._inline_read_ok(size):
+        if inline_allowed() and self._inline_read_ok(size):
             data = self._file.read(size)
             self._advance(len(data))
             return data  # type: ignore[no-any-return]
@@ -634,29 +668,24 @@ class AsyncFile(AsyncBase[_T]):
         )
 
     async def readline(self, size: int | None = ALL) -> _T:
-        if self._credit <= 0:
-            await self._breathe()
-        if self._inline_readline_ok(size):
+        if inline_allowed() and self._inline_readline_ok(size):
             line = self._file.readline(size)
             self._advance(len(line))
             return line  # type: ignore[no-any-return]
         return await self._call_read(self._file.readline, size)  # type: ignore[no-any-return]
 
     async def __anext__(self) -> _T:
+        global _credit
         hi = self._hi
         if (
-            self._win_start <= hi <= self._nl_last
-            and self._credit > 0
-            and not self._busy
+            self._win_start <= hi <= self._nl_last and _credit > 0 and not self._busy
         ):  # the hot path of ``async for``
             line = self._file.readline()
             n = len(line)
             self._hi = hi + self._per * n
-            self._credit -= n + CALL_COST
+            _credit -= n + CALL_COST
         else:
-            if self._credit <= 0:
-                await self._breathe()
-            if self._inline_readline_ok(-1):
+            if inline_allowed() and self._inline_readline_ok(-1):
                 line = self._file.readline()
                 self._advance(len(line))
             else:
@@ -666,7 +695,7 @@ class AsyncFile(AsyncBase[_T]):
         raise StopAsyncIteration
 
     async def readlines(self, hint: int | None = ALL) -> list[_T]:
-        if self._rkind != 3 and self._inline_read_ok(None):
+        if self._rkind != 3 and inline_allowed() and self._inline_read_ok(None):
             lines = self._file.readlines(*given((hint,)))
             self._advance(sum(map(len, lines)))
             return lines  # type: ignore[no-any-return]
@@ -675,15 +704,19 @@ class AsyncFile(AsyncBase[_T]):
     # -- writing ------------------------------------------------------------------
 
     async def write(self, data: Any) -> int:
+        global _credit
         room = self._wroom
-        if type(data) is bytes and len(data) <= room and not self._busy:
+        allowed = inline_allowed()
+        if allowed and type(data) is bytes and len(data) <= room and not self._busy:
             n: int = self._file.write(data)  # fits in the buffer: a copy, no I/O
             self._wroom = room - len(data)
+            _credit -= n + CALL_COST
             return n
         if self._wkind == 2 and type(data) is str and room >= 0 and not self._busy:
-            passed = self._shadow_write(self._shadow.write, data)
-            if 0 <= passed <= room:
+            passed = self._shadow_write(self._shadow.write, data)  # sees every write
+            if allowed and 0 <= passed <= room:
                 self._wroom = room - passed
+                _credit -= len(data) + CALL_COST
                 return self._file.write(data)  # type: ignore[no-any-return]
             self._resync_shadow = False  # the shadow has seen this write
         return await self._call(self._file.write, data)  # type: ignore[no-any-return]
@@ -706,19 +739,22 @@ class AsyncFile(AsyncBase[_T]):
 
     async def writelines(self, lines: Iterable[Any]) -> None:
         room = self._wroom
+        allowed = inline_allowed()
         if room >= 0 and not self._busy:
             lines = list(lines)
             if self._wkind == 1:
-                if all(type(line) is bytes for line in lines):
+                if allowed and all(type(line) is bytes for line in lines):
                     total = sum(map(len, lines))
                     if total <= room:
                         self._file.writelines(lines)
                         self._wroom = room - total
+                        spend(total + CALL_COST)
                         return
             elif self._wkind == 2 and all(type(line) is str for line in lines):
                 passed = self._shadow_write(self._shadow.writelines, lines)
-                if 0 <= passed <= room:
+                if allowed and 0 <= passed <= room:
                     self._wroom = room - passed
+                    spend(sum(map(len, lines)) + CALL_COST)
                     self._file.writelines(lines)
                     return
                 self._resync_shadow = False
@@ -763,9 +799,8 @@ class AsyncFile(AsyncBase[_T]):
         return await self._call(self._file.isatty)  # type: ignore[no-any-return]
 
     async def close(self) -> None:
-        if self._inline_close and not self._busy and shared_yield_due():
-            await asyncio.sleep(0)  # many inline closes in a row: let others run
-        if self._inline_close and not self._busy:
+        if self._inline_close and not self._busy and inline_allowed():
+            spend(OPEN_COST)
             self._inline_close = False
             self._rkind = 0
             self._file.close()
@@ -787,6 +822,12 @@ class AsyncFile(AsyncBase[_T]):
         exc_tb: TracebackType | None,
     ) -> None:
         """What leaving ``async with aiofiles.open(...)`` does: ``_file.__exit__``."""
+        if self._inline_close and not self._busy and inline_allowed():  # Rule 6
+            spend(OPEN_COST)
+            self._inline_close = False
+            self._stop_engine()
+            self._file.__exit__(exc_type, exc_val, exc_tb)
+            return
         self._rkind = 0
         await _unstoppable(
             self._close_in_turn(self._file.__exit__, exc_type, exc_val, exc_tb)

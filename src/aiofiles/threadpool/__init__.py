@@ -19,7 +19,7 @@ from stat import S_ISFIFO, S_ISREG
 from typing import Any, Literal, overload
 
 from .. import _fastpath, _offload
-from .._fileio import AsyncFile, shared_yield_due
+from .._fileio import OPEN_COST, STAT_COST, AsyncFile, pause, spend, spent
 from .._modes import (
     OpenBinaryMode,
     OpenBinaryModeReading,
@@ -202,13 +202,17 @@ async def _open(
         closefd=closefd,
         opener=opener,
     )
-    st = _fastpath.cached_stat(file) if executor is None and opener is None else None
+    st = None
+    if executor is None and opener is None and _fastpath.enabled:
+        if spent():
+            await pause()  # many inline opens in a row: let others run (Rule 4)
+        spend(STAT_COST)
+        st = _fastpath.cached_stat(file)
     if sync_open is _builtin_open and mode in _READ_ONLY_MODES:
         if st is not None and S_ISREG(st.st_mode):
             # Resolved from the kernel's caches: opening cannot block (a regular
             # file, for reading, no opener, the real open). Errors raise as usual.
-            if shared_yield_due():
-                await asyncio.sleep(0)  # many inline opens in a row: let others run
+            spend(OPEN_COST)
             return _wrapped(call(), loop, executor, newline)
     opened: asyncio.Future[Any] = running.create_future()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._fileio import ALL, INLINE_MAX, ZERO, AsyncFile
+from .._fileio import ALL, INLINE_MAX, ZERO, AsyncFile, inline_allowed
 from ..base import AsyncIndirectBase
 
 
@@ -13,9 +13,9 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
     """The async version of ``io.BufferedWriter`` and ``io.BufferedIOBase``."""
 
     async def read1(self, size: int | None = ALL) -> bytes:
-        if self._credit <= 0:
-            await self._breathe()
-        if self._inline_read_ok(self._bufsize if size is None or size < 0 else size):
+        if inline_allowed() and self._inline_read_ok(
+            self._bufsize if size is None or size < 0 else size
+        ):
             data: bytes = self._file.read1(size)
             self._advance(len(data))
             return data
@@ -24,13 +24,11 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
         )
 
     async def readinto(self, b: Any) -> int | None:
-        if self._credit <= 0:
-            await self._breathe()
         try:
             size = memoryview(b).nbytes
         except TypeError:
             size = -1
-        if size >= 0 and self._inline_read_ok(size):
+        if size >= 0 and inline_allowed() and self._inline_read_ok(size):
             n: int | None = self._file.readinto(b)
             self._advance(n or 0)
             return n
@@ -52,7 +50,7 @@ class AsyncBufferedReader(AsyncBufferedIOBase):
     """The async version of ``io.BufferedReader`` and ``io.BufferedRandom``."""
 
     async def peek(self, size: int = ZERO) -> bytes:
-        if self._inline_read_ok(self._bufsize):
+        if inline_allowed() and self._inline_read_ok(self._bufsize):
             data: bytes = self._file.peek(size)
             self._advance(0)
             return data
@@ -63,7 +61,7 @@ class AsyncFileIO(AsyncFile[bytes]):
     """The async version of ``io.FileIO`` (files opened with ``buffering=0``)."""
 
     async def readall(self) -> bytes:
-        if self._inline_read_ok(None):
+        if inline_allowed() and self._inline_read_ok(None):
             data: bytes = self._file.readall()
             self._advance(len(data))
             return data
@@ -74,7 +72,7 @@ class AsyncFileIO(AsyncFile[bytes]):
             size = memoryview(b).nbytes
         except TypeError:
             size = -1
-        if size >= 0 and self._inline_read_ok(size):
+        if size >= 0 and inline_allowed() and self._inline_read_ok(size):
             n: int | None = self._file.readinto(b)
             self._advance(n or 0)
             return n
