@@ -367,9 +367,10 @@ class AsyncFile(AsyncBase[_T]):
 
     # -- inline decisions (Rules 2-4) ---------------------------------------------
 
-    def _read_pos(self) -> int:
-        """Where the io stack reads next (exactly), or -1 if inline reading is off."""
-        if self._busy or not self._rkind or self._dirty:
+    def _read_pos(self, held: bool = False) -> int:
+        """Where the io stack reads next (exactly), or -1 if inline reading is off.
+        ``held``: the caller holds the file's turn (so ``_busy`` is its own)."""
+        if (self._busy and not held) or not self._rkind or self._dirty:
             return -1  # (a dirty file would flush its writes on the loop thread)
         try:
             self._hi = pos = self._bufpos()  # type: ignore[misc]
@@ -391,8 +392,8 @@ class AsyncFile(AsyncBase[_T]):
         """Bytes the io stack may fetch to serve ``read(size)`` (Rule 3)."""
         return self._per * size + self._margin
 
-    def _inline_read_ok(self, size: int | None) -> bool:
-        pos = self._read_pos()
+    def _inline_read_ok(self, size: int | None, held: bool = False) -> bool:
+        pos = self._read_pos(held)
         if pos < 0:
             return False
         if size is None or size < 0:
@@ -409,12 +410,12 @@ class AsyncFile(AsyncBase[_T]):
             return False
         return self._covered(pos, self._read_bound(size))
 
-    def _inline_readline_ok(self, size: int | None) -> bool:
+    def _inline_readline_ok(self, size: int | None, held: bool = False) -> bool:
         if self._rkind == 3:  # FileIO.readline makes one system call per byte
             return False
         if size is not None and size >= 0:
-            return self._inline_read_ok(size)
-        pos = self._read_pos()
+            return self._inline_read_ok(size, held)
+        pos = self._read_pos(held)
         if pos < 0:
             return False
         if self._line_in_window(pos):
@@ -511,6 +512,16 @@ class AsyncFile(AsyncBase[_T]):
         unless ``ahead`` is false (after a large read the next one will not be
         served from a window anyway)."""
         await self._take_turn()
+        return await self._read_in_turn(fn, args, consumes, ahead)
+
+    async def _read_in_turn(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        consumes: bool = True,
+        ahead: bool = True,
+    ) -> Any:
+        """The read ``fn(*args)`` off the loop; the caller holds the turn."""
         self._hi = -1
         was_dirty, self._dirty = self._dirty, False  # reading flushes what was written
         if self._pipe:
@@ -659,6 +670,13 @@ class AsyncFile(AsyncBase[_T]):
             self._hi = hi + self._per * n
             _credit -= n + CALL_COST
             return data  # type: ignore[no-any-return]
+        if _credit <= 0 and not self._busy and self._rkind:
+            return await self._read_after_pause(  # type: ignore[no-any-return]
+                self._file.read,
+                (size,),
+                False,
+                size is not None and 0 <= size <= INLINE_MAX,
+            )
         if inline_allowed() and self._inline_read_ok(size):
             data = self._file.read(size)
             self._advance(len(data))
@@ -668,6 +686,8 @@ class AsyncFile(AsyncBase[_T]):
         )
 
     async def readline(self, size: int | None = ALL) -> _T:
+        if _credit <= 0 and not self._busy and self._rkind:
+            return await self._read_after_pause(self._file.readline, (size,), True)  # type: ignore[no-any-return]
         if inline_allowed() and self._inline_readline_ok(size):
             line = self._file.readline(size)
             self._advance(len(line))
@@ -684,6 +704,8 @@ class AsyncFile(AsyncBase[_T]):
             n = len(line)
             self._hi = hi + self._per * n
             _credit -= n + CALL_COST
+        elif _credit <= 0 and not self._busy and self._rkind:
+            line = await self._read_after_pause(self._file.readline, (), True)
         else:
             if inline_allowed() and self._inline_readline_ok(-1):
                 line = self._file.readline()
@@ -693,6 +715,37 @@ class AsyncFile(AsyncBase[_T]):
         if line:
             return line  # type: ignore[no-any-return]
         raise StopAsyncIteration
+
+    async def _read_after_pause(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        line: bool,
+        ahead: bool = True,
+    ) -> Any:
+        """Rule 4 when the credit is spent and the file is idle: take the turn,
+        wait for the refill holding it (later calls on this file queue behind),
+        then read in the turn, inline if allowed."""
+        await self._take_turn()
+        try:
+            await pause()
+        except BaseException:
+            self._give_turn()
+            raise
+        size = args[0] if args else -1
+        ok = (
+            self._inline_readline_ok(size, held=True)
+            if line
+            else self._inline_read_ok(size, held=True)
+        )
+        if not ok:
+            return await self._read_in_turn(fn, args, True, ahead)
+        try:
+            result = fn(*given(args))
+            self._advance(len(result))
+            return result
+        finally:
+            self._give_turn()
 
     async def readlines(self, hint: int | None = ALL) -> list[_T]:
         if self._rkind != 3 and inline_allowed() and self._inline_read_ok(None):
