@@ -105,8 +105,8 @@ def scan_window(
     return _describe(data, len(data), pos, len(data) < size, patterns, margin)
 
 
-OPEN_COST = 16 * 1024  #: credit an inline open or close costs
-STAT_COST = 8 * 1024  #: credit a cached stat (openat2 + fstat) costs
+OPEN_COST = 4 * 1024  #: credit an inline open or close costs (a few us)
+STAT_COST = 2 * 1024  #: credit a cached stat (openat2 + fstat) costs
 _credit = INLINE_CREDIT  # Rule 4: shared by every file and task
 _refill_loop: asyncio.AbstractEventLoop | None = None  # the loop that owes a refill
 
