@@ -9,6 +9,19 @@ from .._fileio import ALL, INLINE_MAX, ZERO, AsyncFile, inline_allowed
 from ..base import AsyncIndirectBase
 
 
+async def _readinto(f: AsyncFile[bytes], b: Any) -> int | None:
+    """``readinto`` of the buffered and the raw classes: inline when allowed."""
+    try:
+        size = memoryview(b).nbytes
+    except TypeError:
+        size = -1
+    if size >= 0 and inline_allowed() and f._inline_read_ok(size):
+        n: int | None = f._file.readinto(b)
+        f._advance(n or 0)
+        return n
+    return await f._call_read(f._file.readinto, b)  # type: ignore[no-any-return]
+
+
 class AsyncBufferedIOBase(AsyncFile[bytes]):
     """The async version of ``io.BufferedWriter`` and ``io.BufferedIOBase``."""
 
@@ -24,15 +37,7 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
         )
 
     async def readinto(self, b: Any) -> int | None:
-        try:
-            size = memoryview(b).nbytes
-        except TypeError:
-            size = -1
-        if size >= 0 and inline_allowed() and self._inline_read_ok(size):
-            n: int | None = self._file.readinto(b)
-            self._advance(n or 0)
-            return n
-        return await self._call_read(self._file.readinto, b)  # type: ignore[no-any-return]
+        return await _readinto(self, b)
 
     def detach(self) -> Any:
         self._stop_engine()
@@ -68,15 +73,7 @@ class AsyncFileIO(AsyncFile[bytes]):
         return await self._call_read(self._file.readall, ahead=False)  # type: ignore[no-any-return]
 
     async def readinto(self, b: Any) -> int | None:
-        try:
-            size = memoryview(b).nbytes
-        except TypeError:
-            size = -1
-        if size >= 0 and inline_allowed() and self._inline_read_ok(size):
-            n: int | None = self._file.readinto(b)
-            self._advance(n or 0)
-            return n
-        return await self._call_read(self._file.readinto, b)  # type: ignore[no-any-return]
+        return await _readinto(self, b)
 
     def readable(self) -> bool:
         return self._file.readable()  # type: ignore[no-any-return]
