@@ -76,14 +76,9 @@ INLINE_MAX = 256 * 1024  #: largest read done on the loop thread
 INLINE_CREDIT = 256 * 1024  #: inline work (bytes) one loop iteration may do
 CALL_COST = 256  #: credit each inline call costs besides its bytes
 WINDOW = 512 * 1024  #: bytes the worker or a probe looks ahead
-FIRST_WINDOW = 64 * 1024  #: the window read right after open
 
-_HAVE_NOWAIT = hasattr(os, "RWF_NOWAIT") and hasattr(os, "preadv")
 _nowait_broken = False  # set once the OS refuses RWF_NOWAIT
 _scratch = threading.local()
-
-_RAW_READERS = (io.BufferedReader, io.BufferedRandom)
-_RAW_WRITERS = (io.BufferedWriter, io.BufferedRandom)
 
 
 def _buffer_size(buffered: Any) -> int:
@@ -852,21 +847,7 @@ class AsyncFile(AsyncBase[_T]):
         return await self._call(self._file.isatty)  # type: ignore[no-any-return]
 
     async def close(self) -> None:
-        if self._inline_close and not self._busy and inline_allowed():
-            spend(OPEN_COST)
-            self._inline_close = False
-            self._rkind = 0
-            self._file.close()
-            return
-        self._rkind = 0
-        await _unstoppable(self._close_in_turn(self._file.close))
-
-    async def _close_in_turn(self, fn: Callable[..., Any], *args: Any) -> None:
-        try:
-            await self._call(fn, *args)
-        finally:
-            self._wkind = 0  # a failed close leaves the file closed
-            self._wroom = -1
+        await self._close_with(self._file.close)
 
     async def _exit_file(
         self,
@@ -875,16 +856,26 @@ class AsyncFile(AsyncBase[_T]):
         exc_tb: TracebackType | None,
     ) -> None:
         """What leaving ``async with aiofiles.open(...)`` does: ``_file.__exit__``."""
-        if self._inline_close and not self._busy and inline_allowed():  # Rule 6
+        await self._close_with(self._file.__exit__, exc_type, exc_val, exc_tb)
+
+    async def _close_with(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Close by ``fn(*args)``: inline for a read-only regular file (Rule 6),
+        else off the loop in a task the caller's cancellation does not reach."""
+        if self._inline_close and not self._busy and inline_allowed():
             spend(OPEN_COST)
             self._inline_close = False
             self._stop_engine()
-            self._file.__exit__(exc_type, exc_val, exc_tb)
+            fn(*args)
             return
         self._rkind = 0
-        await _unstoppable(
-            self._close_in_turn(self._file.__exit__, exc_type, exc_val, exc_tb)
-        )
+        await _unstoppable(self._close_in_turn(fn, *args))
+
+    async def _close_in_turn(self, fn: Callable[..., Any], *args: Any) -> None:
+        try:
+            await self._call(fn, *args)
+        finally:
+            self._wkind = 0  # a failed close leaves the file closed
+            self._wroom = -1
 
     async def __aenter__(self) -> AsyncFile[_T]:
         return self
