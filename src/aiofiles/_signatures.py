@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 
 class Stat(Protocol):
+    """Call signature of ``aiofiles.os.stat``: ``os.stat`` as a coroutine."""
+
     def __call__(
         self,
         path: FileDescriptorOrPath,
@@ -49,6 +51,8 @@ class Stat(Protocol):
 
 
 class LStat(Protocol):
+    """Call signature of ``aiofiles.os.lstat``: ``os.lstat`` as a coroutine."""
+
     def __call__(
         self,
         path: StrOrBytesPath,
@@ -60,6 +64,8 @@ class LStat(Protocol):
 
 
 class FStat(Protocol):
+    """Call signature of ``aiofiles.os.fstat``: ``os.fstat`` as a coroutine."""
+
     def __call__(
         self, fd: int, *, loop: _Loop = None, executor: _Executor = None
     ) -> Coroutine[Any, Any, os.stat_result]: ...
@@ -81,6 +87,8 @@ class SrcDst(Protocol):
 
 
 class Renames(Protocol):
+    """Call signature of ``aiofiles.os.renames``: ``os.renames`` as a coroutine."""
+
     def __call__(
         self,
         old: StrOrBytesPath,
@@ -92,6 +100,8 @@ class Renames(Protocol):
 
 
 class Link(Protocol):
+    """Call signature of ``aiofiles.os.link``: ``os.link`` as a coroutine."""
+
     def __call__(
         self,
         src: StrOrBytesPath,
@@ -119,6 +129,8 @@ class PathDirFd(Protocol):
 
 
 class Mkdir(Protocol):
+    """Call signature of ``aiofiles.os.mkdir``: ``os.mkdir`` as a coroutine."""
+
     def __call__(
         self,
         path: StrOrBytesPath,
@@ -131,6 +143,8 @@ class Mkdir(Protocol):
 
 
 class Makedirs(Protocol):
+    """Call signature of ``aiofiles.os.makedirs``: ``os.makedirs`` as a coroutine."""
+
     def __call__(
         self,
         name: StrOrBytesPath,
@@ -143,12 +157,17 @@ class Makedirs(Protocol):
 
 
 class Removedirs(Protocol):
+    """Call signature of ``aiofiles.os.removedirs``: ``os.removedirs``
+    as a coroutine."""
+
     def __call__(
         self, name: StrOrBytesPath, *, loop: _Loop = None, executor: _Executor = None
     ) -> Coroutine[Any, Any, None]: ...
 
 
 class Symlink(Protocol):
+    """Call signature of ``aiofiles.os.symlink``: ``os.symlink`` as a coroutine."""
+
     def __call__(
         self,
         src: StrOrBytesPath,
@@ -162,6 +181,8 @@ class Symlink(Protocol):
 
 
 class Readlink(Protocol):
+    """Call signature of ``aiofiles.os.readlink``: ``os.readlink`` as a coroutine."""
+
     def __call__(
         self,
         path: GenericPath[AnyStr],
@@ -173,6 +194,8 @@ class Readlink(Protocol):
 
 
 class Listdir(Protocol):
+    """Call signature of ``aiofiles.os.listdir``: ``os.listdir`` as a coroutine."""
+
     @overload
     def __call__(
         self,
@@ -192,6 +215,8 @@ class Listdir(Protocol):
 
 
 class Scandir(Protocol):
+    """Call signature of ``aiofiles.os.scandir``: ``os.scandir`` as a coroutine."""
+
     @overload
     def __call__(
         self, path: None = None, *, loop: _Loop = None, executor: _Executor = None
@@ -211,6 +236,8 @@ class Scandir(Protocol):
 
 
 class Access(Protocol):
+    """Call signature of ``aiofiles.os.access``: ``os.access`` as a coroutine."""
+
     def __call__(
         self,
         path: FileDescriptorOrPath,
@@ -225,12 +252,16 @@ class Access(Protocol):
 
 
 class Getcwd(Protocol):
+    """Call signature of ``aiofiles.os.getcwd``: ``os.getcwd`` as a coroutine."""
+
     def __call__(
         self, *, loop: _Loop = None, executor: _Executor = None
     ) -> Coroutine[Any, Any, str]: ...
 
 
 class Sendfile(Protocol):
+    """Call signature of ``aiofiles.os.sendfile``: ``os.sendfile`` as a coroutine."""
+
     def __call__(
         self,
         out_fd: FileDescriptorLike,
@@ -244,6 +275,8 @@ class Sendfile(Protocol):
 
 
 class Statvfs(Protocol):
+    """Call signature of ``aiofiles.os.statvfs``: ``os.statvfs`` as a coroutine."""
+
     def __call__(
         self,
         path: FileDescriptorOrPath,
@@ -254,6 +287,8 @@ class Statvfs(Protocol):
 
 
 class Chmod(Protocol):
+    """Call signature of ``aiofiles.os.chmod``: ``os.chmod`` as a coroutine."""
+
     def __call__(
         self,
         path: FileDescriptorOrPath,
@@ -267,6 +302,8 @@ class Chmod(Protocol):
 
 
 class Chown(Protocol):
+    """Call signature of ``aiofiles.os.chown``: ``os.chown`` as a coroutine."""
+
     def __call__(
         self,
         path: FileDescriptorOrPath,
@@ -281,6 +318,8 @@ class Chown(Protocol):
 
 
 class Lchown(Protocol):
+    """Call signature of ``aiofiles.os.lchown``: ``os.lchown`` as a coroutine."""
+
     def __call__(
         self,
         path: StrOrBytesPath,
@@ -293,6 +332,8 @@ class Lchown(Protocol):
 
 
 class Utime(Protocol):
+    """Call signature of ``aiofiles.os.utime``: ``os.utime`` as a coroutine."""
+
     def __call__(
         self,
         path: FileDescriptorOrPath,
@@ -307,6 +348,8 @@ class Utime(Protocol):
 
 
 class Truncate(Protocol):
+    """Call signature of ``aiofiles.os.truncate``: ``os.truncate`` as a coroutine."""
+
     def __call__(
         self,
         path: FileDescriptorOrPath,
@@ -318,6 +361,8 @@ class Truncate(Protocol):
 
 
 class FTruncate(Protocol):
+    """Call signature of ``aiofiles.os.ftruncate``: ``os.ftruncate`` as a coroutine."""
+
     def __call__(
         self, fd: int, length: int, *, loop: _Loop = None, executor: _Executor = None
     ) -> Coroutine[Any, Any, None]: ...
@@ -332,6 +377,9 @@ class Sync(Protocol):
 
 
 class CopyFileRange(Protocol):
+    """Call signature of ``aiofiles.os.copy_file_range``: ``os.copy_file_range``
+    as a coroutine."""
+
     def __call__(
         self,
         src: int,
@@ -374,6 +422,9 @@ class GetTime(Protocol):
 
 
 class GetSize(Protocol):
+    """Call signature of ``aiofiles.ospath.getsize``: ``os.path.getsize``
+    as a coroutine."""
+
     def __call__(
         self,
         filename: FileDescriptorOrPath,
@@ -384,6 +435,9 @@ class GetSize(Protocol):
 
 
 class Samefile(Protocol):
+    """Call signature of ``aiofiles.ospath.samefile``: ``os.path.samefile``
+    as a coroutine."""
+
     def __call__(
         self,
         f1: FileDescriptorOrPath,
@@ -395,12 +449,18 @@ class Samefile(Protocol):
 
 
 class Sameopenfile(Protocol):
+    """Call signature of ``aiofiles.ospath.sameopenfile``: ``os.path.sameopenfile``
+    as a coroutine."""
+
     def __call__(
         self, fp1: int, fp2: int, *, loop: _Loop = None, executor: _Executor = None
     ) -> Coroutine[Any, Any, bool]: ...
 
 
 class Abspath(Protocol):
+    """Call signature of ``aiofiles.ospath.abspath``: ``os.path.abspath``
+    as a coroutine."""
+
     @overload
     def __call__(
         self,
@@ -416,6 +476,9 @@ class Abspath(Protocol):
 
 
 class Realpath(Protocol):
+    """Call signature of ``aiofiles.ospath.realpath``: ``os.path.realpath``
+    as a coroutine."""
+
     @overload
     def __call__(
         self,

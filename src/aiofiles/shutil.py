@@ -106,6 +106,7 @@ async def copyfile(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> _PathT:
+    """``shutil.copyfile``: copy the data of ``src`` to ``dst``, off the event loop."""
     return await _offload.run(
         shutil.copyfile, src, dst, follow_symlinks=follow_symlinks, executor=executor
     )
@@ -118,6 +119,8 @@ async def copymode(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> None:
+    """``shutil.copymode``: copy the permission bits of ``src`` to ``dst``,
+    off the event loop."""
     await _offload.run(
         shutil.copymode, src, dst, follow_symlinks=follow_symlinks, executor=executor
     )
@@ -130,6 +133,8 @@ async def copystat(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> None:
+    """``shutil.copystat``: copy permission bits, times, flags and extended
+    attributes of ``src`` to ``dst``, off the event loop."""
     await _offload.run(
         shutil.copystat, src, dst, follow_symlinks=follow_symlinks, executor=executor
     )
@@ -142,6 +147,8 @@ async def copy(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> _StrPathT | str:
+    """``shutil.copy``: copy data and permission bits (``dst`` may be a directory),
+    off the event loop."""
     return await _offload.run(
         shutil.copy, src, dst, follow_symlinks=follow_symlinks, executor=executor
     )
@@ -154,6 +161,8 @@ async def copy2(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> _StrPathT | str:
+    """``shutil.copy2``: like :func:`copy`, plus the metadata :func:`copystat` copies;
+    off the event loop."""
     return await _offload.run(
         shutil.copy2, src, dst, follow_symlinks=follow_symlinks, executor=executor
     )
@@ -162,6 +171,8 @@ async def copy2(
 async def disk_usage(
     path: int | _StrOrBytesPath, *, executor: _Executor = None
 ) -> shutil._ntuple_diskusage:
+    """``shutil.disk_usage``: total, used and free bytes of the file system holding
+    ``path``, off the event loop."""
     return await _offload.run(shutil.disk_usage, path, executor=executor)
 
 

@@ -85,27 +85,38 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
     # -- in memory until rollover, off the loop after ------------------------
 
     async def write(self, s: AnyStr) -> int:
+        """Write ``s``, then roll over if the file is now past ``max_size`` (Rule 4)."""
         return await self._write(s, many=False)  # type: ignore[no-any-return]
 
     async def writelines(self, iterable: Iterable[AnyStr]) -> None:
+        """Write each item of ``iterable``, then roll over if past ``max_size``."""
         await self._write(iterable, many=True)
 
     async def read(self, size: int | None = -1) -> AnyStr:
+        """Read up to ``size`` bytes or characters; all that is left by default."""
         return await self._call(functools.partial(self._file.read, size))  # type: ignore[arg-type]
 
     async def readline(self, size: int | None = -1) -> AnyStr:
+        """Read one line; a non-negative ``size`` caps its length."""
         return await self._call(functools.partial(self._file.readline, size))
 
     async def readlines(self, hint: int = -1) -> list[AnyStr]:
+        """Read the remaining lines as a list; a positive ``hint`` stops once that
+        much has been read."""
         return await self._call(functools.partial(self._file.readlines, hint))
 
     async def seek(self, offset: int, whence: int = 0) -> int:
+        """Move to ``offset`` relative to ``whence``; return the new position."""
         return await self._call(functools.partial(self._file.seek, offset, whence))
 
     async def tell(self) -> int:
+        """Return the current position."""
         return await self._call(self._file.tell)
 
     async def truncate(self, size: int | None = None) -> int | None:
+        """Resize to ``size`` (default: the current position), as
+        ``SpooledTemporaryFile.truncate`` does: a ``size`` above ``max_size`` rolls
+        the file over first, off the loop."""
         spooled = self._file
         fn = functools.partial(spooled.truncate, size)
         if size is not None and size > spooled._max_size:  # type: ignore[attr-defined]
@@ -114,12 +125,15 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
         return await self._call(fn)
 
     async def flush(self) -> None:
+        """Flush the write buffers, if the file has any."""
         await self._call(self._file.flush)
 
     async def isatty(self) -> bool:
+        """Whether the underlying file is connected to a terminal."""
         return await self._call(self._file.isatty)
 
     async def close(self) -> None:
+        """Close the file, discarding its data; off the loop once rolled over."""
         await self._call(self._file.close)
 
     async def _exit_file(
@@ -135,22 +149,27 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
 
     @property
     def closed(self) -> bool:
+        """Whether the file is closed."""
         return self._file.closed
 
     @property
     def encoding(self) -> str:
+        """The text encoding (text mode only: a binary file has no ``encoding``)."""
         return self._file.encoding
 
     @property
     def mode(self) -> str:
+        """The file's mode; after rollover the real file's (``rb+`` for ``w+b``)."""
         return self._file.mode
 
     @property
     def name(self) -> str | None:
+        """The underlying file's ``name``: ``None`` while the data is in memory."""
         return self._file.name
 
     @property
     def newlines(self) -> str | tuple[str, ...] | None:
+        """The newlines read so far (text mode only, as in ``TextIOWrapper``)."""
         return self._file.newlines
 
 
@@ -172,6 +191,7 @@ class AsyncTemporaryDirectory:
 
     @property
     def name(self) -> str:
+        """The path of the temporary directory."""
         return self._file.name
 
     async def cleanup(self) -> None:
