@@ -650,6 +650,7 @@ class AsyncFile(AsyncBase[_T]):
     # -- reading ------------------------------------------------------------------
 
     async def read(self, size: int | None = ALL) -> _T:
+        """Read up to ``size`` bytes or characters (all if ``None`` or negative)."""
         global _credit
         hi = self._hi
         if (
@@ -681,6 +682,7 @@ class AsyncFile(AsyncBase[_T]):
         )
 
     async def readline(self, size: int | None = ALL) -> _T:
+        """Read one line, at most ``size`` bytes or characters if given."""
         if _credit <= 0 and not self._busy and self._rkind:
             return await self._read_after_pause(self._file.readline, (size,), True)  # type: ignore[no-any-return]
         if inline_allowed() and self._inline_readline_ok(size):
@@ -743,6 +745,7 @@ class AsyncFile(AsyncBase[_T]):
             self._give_turn()
 
     async def readlines(self, hint: int | None = ALL) -> list[_T]:
+        """Read the remaining lines; stop once their total size exceeds ``hint``."""
         if self._rkind != 3 and inline_allowed() and self._inline_read_ok(None):
             lines = self._file.readlines(*given((hint,)))
             self._advance(sum(map(len, lines)))
@@ -752,6 +755,7 @@ class AsyncFile(AsyncBase[_T]):
     # -- writing ------------------------------------------------------------------
 
     async def write(self, data: Any) -> int:
+        """Write ``data``; return how many bytes or characters were written."""
         global _credit
         room = self._wroom
         allowed = inline_allowed()
@@ -786,6 +790,7 @@ class AsyncFile(AsyncBase[_T]):
         return -1 if counter.flushed else counter.passed
 
     async def writelines(self, lines: Iterable[Any]) -> None:
+        """Write each item of ``lines``, adding no line separators."""
         room = self._wroom
         allowed = inline_allowed()
         if room >= 0 and not self._busy:
@@ -809,6 +814,7 @@ class AsyncFile(AsyncBase[_T]):
         await self._call(self._file.writelines, lines)
 
     async def flush(self) -> None:
+        """Flush the write buffers to the operating system."""
         await self._call(self._file.flush)
 
     async def fsync(self) -> None:
@@ -824,9 +830,11 @@ class AsyncFile(AsyncBase[_T]):
     # -- positioning and the rest -------------------------------------------------------
 
     async def seek(self, offset: int, whence: int = ZERO) -> int:
+        """Move to ``offset`` relative to ``whence``; return the new position."""
         return await self._call(self._file.seek, offset, whence)  # type: ignore[no-any-return]
 
     async def tell(self) -> int:
+        """The current position (an opaque cookie for text files)."""
         if not self._busy and self._rkind and not self._dirty:
             try:
                 return self._file.tell()  # type: ignore[no-any-return]
@@ -835,18 +843,23 @@ class AsyncFile(AsyncBase[_T]):
         return await self._call(self._file.tell)  # type: ignore[no-any-return]
 
     async def truncate(self, size: int | None = NONE) -> int:
+        """Resize the file to ``size`` bytes (the current position if ``None``)."""
         return await self._call(self._file.truncate, size)  # type: ignore[no-any-return]
 
     async def seekable(self) -> bool:
+        """Whether the file supports ``seek``, ``tell`` and ``truncate``."""
         return await self._call(self._file.seekable)  # type: ignore[no-any-return]
 
     async def writable(self) -> bool:
+        """Whether the file was opened for writing."""
         return await self._call(self._file.writable)  # type: ignore[no-any-return]
 
     async def isatty(self) -> bool:
+        """Whether the file is connected to a terminal."""
         return await self._call(self._file.isatty)  # type: ignore[no-any-return]
 
     async def close(self) -> None:
+        """Flush and close the file; closing a closed file does nothing."""
         await self._close_with(self._file.close)
 
     async def _exit_file(
@@ -889,6 +902,7 @@ class AsyncFile(AsyncBase[_T]):
         await self.close()
 
     def fileno(self) -> int:
+        """The file descriptor (synchronous: no I/O)."""
         return self._file.fileno()  # type: ignore[no-any-return]
 
     @property

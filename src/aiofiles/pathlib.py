@@ -31,14 +31,12 @@ import pathlib
 import sys
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from stat import S_ISREG
 from typing import (
     TYPE_CHECKING,
     Any,
-    Concatenate,
     Literal,
-    ParamSpec,
     TypeVar,
     overload,
 )
@@ -46,6 +44,8 @@ from typing import (
 from . import _fastpath, _offload, _walk
 
 if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer, StrOrBytesPath
+
     from ._modes import (
         OpenBinaryMode,
         OpenBinaryModeReading,
@@ -66,7 +66,6 @@ __all__ = [
     "WindowsPath",
 ]
 
-_P = ParamSpec("_P")
 _R = TypeVar("_R")
 _PathT = TypeVar("_PathT", bound="Path")
 _StrPath = str | os.PathLike[str]
@@ -213,19 +212,11 @@ def _hop(call: Callable[[], _R]) -> asyncio.Future[_R]:
     return coalescer.add(call)
 
 
-def _forward(
-    fn: Callable[Concatenate[pathlib.Path, _P], _R],
-) -> Callable[Concatenate[Path, _P], Coroutine[Any, Any, _R]]:
-    """``pathlib.Path``'s method ``fn`` as a coroutine method run off the loop."""
-
-    async def method(self: Path, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return await _hop(functools.partial(_call, fn, self, args, kwargs))
-
-    method.__name__ = fn.__name__
-    method.__qualname__ = "Path." + fn.__name__
-    method.__doc__ = fn.__doc__
-    method.__wrapped__ = fn  # type: ignore[attr-defined]  # signature: pathlib's
-    return method
+def _io(
+    fn: Callable[..., _R], path: PurePath, *args: Any, **kwargs: Any
+) -> asyncio.Future[_R]:
+    """``pathlib.Path``'s method ``fn`` called on ``path`` off the loop (Rule 4)."""
+    return _hop(functools.partial(_call, fn, path, args, kwargs))
 
 
 def _adopt_slow(cls: type[_PathT], path: Any) -> _PathT:
@@ -402,35 +393,160 @@ class Path(PurePath):
             return super().__new__(flavoured, *args)  # type: ignore[return-value]  # pyright: ignore[reportArgumentType]
         return super().__new__(cls, *args)  # type: ignore[return-value]
 
-    # -- forwarded as they are: one hop each, the result unchanged ----------------
+    # -- one hop each, pathlib's method and result unchanged ------------------------
+    #
+    # Written out one by one (not generated) so that type checkers see declared
+    # signatures; they are pathlib's on each Python (test_pathlib checks).
 
-    stat = _forward(pathlib.Path.stat)
-    lstat = _forward(pathlib.Path.lstat)
-    exists = _forward(pathlib.Path.exists)
-    is_dir = _forward(pathlib.Path.is_dir)
-    is_file = _forward(pathlib.Path.is_file)
-    is_symlink = _forward(pathlib.Path.is_symlink)
-    is_socket = _forward(pathlib.Path.is_socket)
-    is_fifo = _forward(pathlib.Path.is_fifo)
-    is_block_device = _forward(pathlib.Path.is_block_device)
-    is_char_device = _forward(pathlib.Path.is_char_device)
-    is_mount = _forward(pathlib.Path.is_mount)
+    async def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        """``pathlib.Path.stat``."""
+        return await _io(pathlib.Path.stat, self, follow_symlinks=follow_symlinks)
+
+    async def lstat(self) -> os.stat_result:
+        """``pathlib.Path.lstat``."""
+        return await _io(pathlib.Path.lstat, self)
+
     if sys.version_info >= (3, 12):
-        is_junction = _forward(pathlib.Path.is_junction)
-    write_bytes = _forward(pathlib.Path.write_bytes)
-    write_text = _forward(pathlib.Path.write_text)
-    touch = _forward(pathlib.Path.touch)
-    mkdir = _forward(pathlib.Path.mkdir)
-    unlink = _forward(pathlib.Path.unlink)
-    rmdir = _forward(pathlib.Path.rmdir)
-    chmod = _forward(pathlib.Path.chmod)
-    lchmod = _forward(pathlib.Path.lchmod)
-    symlink_to = _forward(pathlib.Path.symlink_to)
-    hardlink_to = _forward(pathlib.Path.hardlink_to)
+
+        async def exists(self, *, follow_symlinks: bool = True) -> bool:
+            """``pathlib.Path.exists``."""
+            return await _io(pathlib.Path.exists, self, follow_symlinks=follow_symlinks)
+
+    else:
+
+        async def exists(self) -> bool:
+            """``pathlib.Path.exists``."""
+            return await _io(pathlib.Path.exists, self)
+
+    if sys.version_info >= (3, 13):
+
+        async def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+            """``pathlib.Path.is_dir``."""
+            return await _io(pathlib.Path.is_dir, self, follow_symlinks=follow_symlinks)
+
+        async def is_file(self, *, follow_symlinks: bool = True) -> bool:
+            """``pathlib.Path.is_file``."""
+            return await _io(
+                pathlib.Path.is_file, self, follow_symlinks=follow_symlinks
+            )
+
+    else:
+
+        async def is_dir(self) -> bool:
+            """``pathlib.Path.is_dir``."""
+            return await _io(pathlib.Path.is_dir, self)
+
+        async def is_file(self) -> bool:
+            """``pathlib.Path.is_file``."""
+            return await _io(pathlib.Path.is_file, self)
+
+    async def is_symlink(self) -> bool:
+        """``pathlib.Path.is_symlink``."""
+        return await _io(pathlib.Path.is_symlink, self)
+
+    async def is_socket(self) -> bool:
+        """``pathlib.Path.is_socket``."""
+        return await _io(pathlib.Path.is_socket, self)
+
+    async def is_fifo(self) -> bool:
+        """``pathlib.Path.is_fifo``."""
+        return await _io(pathlib.Path.is_fifo, self)
+
+    async def is_block_device(self) -> bool:
+        """``pathlib.Path.is_block_device``."""
+        return await _io(pathlib.Path.is_block_device, self)
+
+    async def is_char_device(self) -> bool:
+        """``pathlib.Path.is_char_device``."""
+        return await _io(pathlib.Path.is_char_device, self)
+
+    async def is_mount(self) -> bool:
+        """``pathlib.Path.is_mount``."""
+        return await _io(pathlib.Path.is_mount, self)
+
+    if sys.version_info >= (3, 12):
+
+        async def is_junction(self) -> bool:
+            """``pathlib.Path.is_junction`` (3.12+)."""
+            return await _io(pathlib.Path.is_junction, self)
+
+    async def write_bytes(self, data: ReadableBuffer) -> int:
+        """``pathlib.Path.write_bytes``."""
+        return await _io(pathlib.Path.write_bytes, self, data)
+
+    async def write_text(
+        self,
+        data: str,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> int:
+        """``pathlib.Path.write_text``."""
+        return await _io(pathlib.Path.write_text, self, data, encoding, errors, newline)
+
+    async def touch(self, mode: int = 0o666, exist_ok: bool = True) -> None:
+        """``pathlib.Path.touch``."""
+        return await _io(pathlib.Path.touch, self, mode, exist_ok)
+
+    async def mkdir(
+        self, mode: int = 0o777, parents: bool = False, exist_ok: bool = False
+    ) -> None:
+        """``pathlib.Path.mkdir``."""
+        return await _io(pathlib.Path.mkdir, self, mode, parents, exist_ok)
+
+    async def unlink(self, missing_ok: bool = False) -> None:
+        """``pathlib.Path.unlink``."""
+        return await _io(pathlib.Path.unlink, self, missing_ok)
+
+    async def rmdir(self) -> None:
+        """``pathlib.Path.rmdir``."""
+        return await _io(pathlib.Path.rmdir, self)
+
+    async def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
+        """``pathlib.Path.chmod``."""
+        return await _io(
+            pathlib.Path.chmod, self, mode, follow_symlinks=follow_symlinks
+        )
+
+    async def lchmod(self, mode: int) -> None:
+        """``pathlib.Path.lchmod``."""
+        return await _io(pathlib.Path.lchmod, self, mode)
+
+    async def symlink_to(
+        self, target: StrOrBytesPath, target_is_directory: bool = False
+    ) -> None:
+        """``pathlib.Path.symlink_to``."""
+        return await _io(pathlib.Path.symlink_to, self, target, target_is_directory)
+
+    async def hardlink_to(self, target: StrOrBytesPath) -> None:
+        """``pathlib.Path.hardlink_to``."""
+        return await _io(pathlib.Path.hardlink_to, self, target)
+
     if sys.version_info < (3, 12):
-        link_to = _forward(pathlib.Path.link_to)
-    owner = _forward(pathlib.Path.owner)
-    group = _forward(pathlib.Path.group)
+
+        async def link_to(self, target: StrOrBytesPath) -> None:
+            """``pathlib.Path.link_to`` (before 3.12; deprecated there)."""
+            return await _io(pathlib.Path.link_to, self, target)
+
+    if sys.version_info >= (3, 13):
+
+        async def owner(self, *, follow_symlinks: bool = True) -> str:
+            """``pathlib.Path.owner``."""
+            return await _io(pathlib.Path.owner, self, follow_symlinks=follow_symlinks)
+
+        async def group(self, *, follow_symlinks: bool = True) -> str:
+            """``pathlib.Path.group``."""
+            return await _io(pathlib.Path.group, self, follow_symlinks=follow_symlinks)
+
+    else:
+
+        async def owner(self) -> str:
+            """``pathlib.Path.owner``."""
+            return await _io(pathlib.Path.owner, self)
+
+        async def group(self) -> str:
+            """``pathlib.Path.group``."""
+            return await _io(pathlib.Path.group, self)
 
     # -- reads: on the loop when the file is small and cached, else one hop ------
 
@@ -438,9 +554,7 @@ class Path(PurePath):
         data = _read_cached(self)
         if data is not None:
             return data
-        return await _hop(
-            functools.partial(_call, pathlib.Path.read_bytes, self, (), {})
-        )
+        return await _io(pathlib.Path.read_bytes, self)
 
     if sys.version_info >= (3, 13):
 
@@ -453,10 +567,7 @@ class Path(PurePath):
             data = _read_cached(self)
             if data is not None:
                 return _decode(data, encoding, errors, newline)
-            args = (encoding, errors, newline)
-            return await _hop(
-                functools.partial(_call, pathlib.Path.read_text, self, args, {})
-            )
+            return await _io(pathlib.Path.read_text, self, encoding, errors, newline)
 
     else:
 
@@ -466,10 +577,7 @@ class Path(PurePath):
             data = _read_cached(self)
             if data is not None:
                 return _decode(data, encoding, errors, None)
-            args = (encoding, errors)
-            return await _hop(
-                functools.partial(_call, pathlib.Path.read_text, self, args, {})
-            )
+            return await _io(pathlib.Path.read_text, self, encoding, errors)
 
     # -- methods that return paths: the result is of this path's class ------------
 
@@ -521,9 +629,7 @@ class Path(PurePath):
     async def samefile(self, other_path: _StrPath) -> bool:
         # pathlib would call other_path.stat(), which is a coroutine on ours.
         other = pathlib.Path(other_path) if isinstance(other_path, Path) else other_path
-        return await _hop(
-            functools.partial(_call, pathlib.Path.samefile, self, (other,), {})
-        )
+        return await _io(pathlib.Path.samefile, self, other)
 
     # -- open: this library's async file ---------------------------------------
 

@@ -1,5 +1,11 @@
 """What user code sees from ``aiofiles.open``: checked by mypy --strict and pyright
-(strict), never executed (see ``tests/test_typing.py``)."""
+(strict), never executed (see ``tests/test_typing.py``).
+
+A line ending in ``# type: ignore[code]`` must be an error: both checkers report
+an ignore comment that suppresses nothing (mypy --strict's warn_unused_ignores and
+the pyright setting on the next line).
+"""
+# pyright: reportUnnecessaryTypeIgnoreComment=true
 
 from __future__ import annotations
 
@@ -39,6 +45,8 @@ async def text_modes(p: str, path: Path) -> None:
         assert_type(await f.readlines(), list[str])
         assert_type(await f.write("x"), int)
         assert_type(await f.writelines(["a", "b"]), None)
+        await f.write(b"bytes")  # type: ignore[arg-type]
+        await f.writelines([b"a"])  # type: ignore[list-item]
         assert_type(await f.seek(0), int)
         assert_type(await f.seek(0, 2), int)
         assert_type(await f.tell(), int)
@@ -104,6 +112,9 @@ async def binary_modes(p: str) -> None:
         assert_type(w, AsyncBufferedIOBase)
         assert_type(await w.write(b"x"), int)
         assert_type(await w.write(bytearray(b"x")), int)
+        assert_type(await w.write(memoryview(b"x")), int)
+        await w.write("text")  # type: ignore[arg-type]
+        await w.writelines(["a"])  # type: ignore[list-item]
         assert_type(await w.writelines([b"a", b"b"]), None)
         assert_type(await w.flush(), None)
         assert_type(await w.fsync(), None)
@@ -113,6 +124,14 @@ async def binary_modes(p: str) -> None:
         assert_type(await raw.readall(), bytes)
         assert_type(await raw.read(10), bytes)
         assert_type(raw.readable(), bool)
+
+
+async def what_open_accepts(p: str, b: bytes, path: Path) -> None:
+    for file in (p, b, path, 3):
+        async with aiofiles.open(file) as f:
+            assert_type(f, AsyncTextIOWrapper)
+    aiofiles.open(3.5)  # type: ignore[call-overload]
+    aiofiles.open(None)  # type: ignore[call-overload]
 
 
 async def fallback(p: str, mode: str, buffering: int) -> None:

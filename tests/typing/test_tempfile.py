@@ -1,6 +1,12 @@
-"""What user code sees from ``aiofiles.tempfile`` (checked, never executed)."""
+"""What user code sees from ``aiofiles.tempfile`` (checked, never executed).
+
+A line ending in ``# type: ignore[code]`` must be an error (see test_open.py).
+"""
+# pyright: reportUnnecessaryTypeIgnoreComment=true
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from typing_extensions import assert_type
 
@@ -107,3 +113,14 @@ async def directories() -> None:
     assert_type(d.name, str)
     assert_type(await d.cleanup(), None)
     assert_type(await d.close(), None)
+
+
+async def naming_arguments(where: Path) -> None:
+    # suffix and prefix are both str or both bytes; dir is any path (as tempfile).
+    aiofiles.tempfile.TemporaryFile(suffix=".txt", prefix="x", dir=where)
+    aiofiles.tempfile.NamedTemporaryFile(suffix=b".txt", prefix=b"x", dir=b"/tmp")
+    aiofiles.tempfile.SpooledTemporaryFile(suffix=b".bin", dir=where)
+    aiofiles.tempfile.TemporaryFile(suffix=".txt", prefix=b"x")  # type: ignore[type-var]
+    aiofiles.tempfile.TemporaryDirectory(suffix=".d", dir=where)
+    aiofiles.tempfile.TemporaryDirectory(prefix=b"d", dir=b"/tmp")
+    aiofiles.tempfile.TemporaryDirectory(suffix=".d", prefix=b"d")  # type: ignore[call-overload]

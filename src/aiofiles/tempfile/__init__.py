@@ -28,7 +28,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from io import BufferedRandom, BufferedReader, BufferedWriter, FileIO, TextIOBase
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, AnyStr, Literal, TypeVar, overload
 
 from .. import _offload
 from .._modes import (
@@ -42,6 +42,9 @@ from ..base import AiofilesContextManager, AsyncBase
 from ..threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader, AsyncFileIO
 from ..threadpool.text import AsyncTextIOWrapper
 from .temptypes import AsyncSpooledTemporaryFile, AsyncTemporaryDirectory
+
+if TYPE_CHECKING:
+    from _typeshed import BytesPath, StrOrBytesPath, StrPath
 
 __all__ = [
     "NamedTemporaryFile",
@@ -177,6 +180,13 @@ async def _create(
     return product  # type: ignore[return-value]
 
 
+def _names(
+    suffix: str | bytes | None, prefix: str | bytes | None, dir: StrOrBytesPath | None
+) -> dict[str, Any]:
+    """The naming arguments, for the standard library (which checks them)."""
+    return {"suffix": suffix, "prefix": prefix, "dir": dir}
+
+
 def _close(file: Any) -> None:
     file.close()
 
@@ -213,9 +223,9 @@ def TemporaryFile(
     buffering: int = -1,
     encoding: str | None = None,
     newline: str | None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncTextIOWrapper]: ...
@@ -225,9 +235,9 @@ def TemporaryFile(
     buffering: Literal[0],
     encoding: None = None,
     newline: None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncFileIO]: ...
@@ -237,9 +247,9 @@ def TemporaryFile(
     buffering: Literal[-1, 1] = -1,
     encoding: None = None,
     newline: None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncBufferedReader]: ...
@@ -249,9 +259,9 @@ def TemporaryFile(
     buffering: Literal[-1, 1] = -1,
     encoding: None = None,
     newline: None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncBufferedIOBase]: ...
@@ -261,9 +271,9 @@ def TemporaryFile(
     buffering: int = -1,
     encoding: str | None = None,
     newline: str | None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncBase[Any]]: ...
@@ -274,9 +284,9 @@ def TemporaryFile(
     buffering: int = -1,
     encoding: str | None = None,
     newline: str | None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: str | bytes | None = None,
+    prefix: str | bytes | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[Any]:
@@ -288,9 +298,7 @@ def TemporaryFile(
             buffering=buffering,
             encoding=encoding,
             newline=newline,
-            suffix=suffix,
-            prefix=prefix,
-            dir=dir,
+            **_names(suffix, prefix, dir),
         )
 
     return AiofilesContextManager(_temporary_file(make, loop, executor))
@@ -304,9 +312,9 @@ if sys.version_info >= (3, 12):
         buffering: int = -1,
         encoding: str | None = None,
         newline: str | None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         delete_on_close: bool = True,
         loop: _Loop | None = None,
@@ -318,9 +326,9 @@ if sys.version_info >= (3, 12):
         buffering: Literal[0],
         encoding: None = None,
         newline: None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         delete_on_close: bool = True,
         loop: _Loop | None = None,
@@ -332,9 +340,9 @@ if sys.version_info >= (3, 12):
         buffering: Literal[-1, 1] = -1,
         encoding: None = None,
         newline: None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         delete_on_close: bool = True,
         loop: _Loop | None = None,
@@ -346,9 +354,9 @@ if sys.version_info >= (3, 12):
         buffering: Literal[-1, 1] = -1,
         encoding: None = None,
         newline: None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         delete_on_close: bool = True,
         loop: _Loop | None = None,
@@ -360,9 +368,9 @@ if sys.version_info >= (3, 12):
         buffering: int = -1,
         encoding: str | None = None,
         newline: str | None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         delete_on_close: bool = True,
         loop: _Loop | None = None,
@@ -374,9 +382,9 @@ if sys.version_info >= (3, 12):
         buffering: int = -1,
         encoding: str | None = None,
         newline: str | None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         delete_on_close: bool = True,
         loop: _Loop | None = None,
@@ -390,9 +398,7 @@ if sys.version_info >= (3, 12):
                 buffering=buffering,
                 encoding=encoding,
                 newline=newline,
-                suffix=suffix,
-                prefix=prefix,
-                dir=dir,
+                **_names(suffix, prefix, dir),
                 delete=delete,
                 delete_on_close=delete_on_close,
             )
@@ -407,9 +413,9 @@ else:
         buffering: int = -1,
         encoding: str | None = None,
         newline: str | None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         loop: _Loop | None = None,
         executor: _Executor | None = None,
@@ -420,9 +426,9 @@ else:
         buffering: Literal[0],
         encoding: None = None,
         newline: None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         loop: _Loop | None = None,
         executor: _Executor | None = None,
@@ -433,9 +439,9 @@ else:
         buffering: Literal[-1, 1] = -1,
         encoding: None = None,
         newline: None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         loop: _Loop | None = None,
         executor: _Executor | None = None,
@@ -446,9 +452,9 @@ else:
         buffering: Literal[-1, 1] = -1,
         encoding: None = None,
         newline: None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         loop: _Loop | None = None,
         executor: _Executor | None = None,
@@ -459,9 +465,9 @@ else:
         buffering: int = -1,
         encoding: str | None = None,
         newline: str | None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: AnyStr | None = None,
+        prefix: AnyStr | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         loop: _Loop | None = None,
         executor: _Executor | None = None,
@@ -472,9 +478,9 @@ else:
         buffering: int = -1,
         encoding: str | None = None,
         newline: str | None = None,
-        suffix: str | None = None,
-        prefix: str | None = None,
-        dir: str | None = None,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: StrOrBytesPath | None = None,
         delete: bool = True,
         loop: _Loop | None = None,
         executor: _Executor | None = None,
@@ -487,9 +493,7 @@ else:
                 buffering=buffering,
                 encoding=encoding,
                 newline=newline,
-                suffix=suffix,
-                prefix=prefix,
-                dir=dir,
+                **_names(suffix, prefix, dir),
                 delete=delete,
             )
 
@@ -503,9 +507,9 @@ def SpooledTemporaryFile(
     buffering: int = -1,
     encoding: str | None = None,
     newline: str | None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncSpooledTemporaryFile[str]]: ...
@@ -517,9 +521,9 @@ def SpooledTemporaryFile(
     buffering: int = -1,
     encoding: str | None = None,
     newline: str | None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncSpooledTemporaryFile[str]]: ...
@@ -530,9 +534,9 @@ def SpooledTemporaryFile(
     buffering: int = -1,
     encoding: None = None,
     newline: None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncSpooledTemporaryFile[bytes]]: ...
@@ -543,9 +547,9 @@ def SpooledTemporaryFile(
     buffering: int = -1,
     encoding: str | None = None,
     newline: str | None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncSpooledTemporaryFile[Any]]: ...
@@ -557,9 +561,9 @@ def SpooledTemporaryFile(
     buffering: int = -1,
     encoding: str | None = None,
     newline: str | None = None,
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: str | None = None,
+    suffix: str | bytes | None = None,
+    prefix: str | bytes | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManager[AsyncSpooledTemporaryFile[Any]]:
@@ -576,9 +580,7 @@ def SpooledTemporaryFile(
             buffering=buffering,
             encoding=encoding,
             newline=newline,
-            suffix=suffix,
-            prefix=prefix,
-            dir=dir,
+            **_names(suffix, prefix, dir),
         )
 
     async def spooled() -> AsyncSpooledTemporaryFile[Any]:
@@ -601,10 +603,26 @@ class AiofilesContextManagerTempDir(AiofilesContextManager[AsyncTemporaryDirecto
         return directory.name
 
 
+@overload
 def TemporaryDirectory(
     suffix: str | None = None,
     prefix: str | None = None,
-    dir: str | None = None,
+    dir: StrPath | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManagerTempDir: ...
+@overload
+def TemporaryDirectory(
+    suffix: bytes | None = None,
+    prefix: bytes | None = None,
+    dir: BytesPath | None = None,
+    loop: _Loop | None = None,
+    executor: _Executor | None = None,
+) -> AiofilesContextManagerTempDir: ...
+def TemporaryDirectory(
+    suffix: str | bytes | None = None,
+    prefix: str | bytes | None = None,
+    dir: StrOrBytesPath | None = None,
     loop: _Loop | None = None,
     executor: _Executor | None = None,
 ) -> AiofilesContextManagerTempDir:
@@ -615,7 +633,7 @@ def TemporaryDirectory(
     """
 
     def make() -> tempfile.TemporaryDirectory[str]:
-        return tempfile.TemporaryDirectory(suffix=suffix, prefix=prefix, dir=dir)
+        return tempfile.TemporaryDirectory(**_names(suffix, prefix, dir))
 
     async def directory() -> AsyncTemporaryDirectory:
         nonlocal loop

@@ -16,7 +16,7 @@ from io import (
     TextIOBase,
 )
 from stat import S_ISFIFO, S_ISREG
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .. import _fastpath, _offload
 from .._fileio import OPEN_COST, STAT_COST, AsyncFile, pause, spend, spent
@@ -36,6 +36,9 @@ from .binary import (
     AsyncIndirectBufferedIOBase,
 )
 from .text import AsyncTextIndirectIOWrapper, AsyncTextIOWrapper
+
+if TYPE_CHECKING:
+    from _typeshed import FileDescriptorOrPath
 
 sync_open = open  # tests patch "aiofiles.threadpool.sync_open"; read at every call
 _builtin_open = open  # only the real one may run inline: a patched one is user code
@@ -57,7 +60,7 @@ _Executor = concurrent.futures.Executor | None
 
 @overload
 def open(
-    file: Any,
+    file: FileDescriptorOrPath,
     mode: OpenTextMode = "r",
     buffering: int = -1,
     encoding: str | None = None,
@@ -71,7 +74,7 @@ def open(
 ) -> AiofilesContextManager[AsyncTextIOWrapper]: ...
 @overload
 def open(
-    file: Any,
+    file: FileDescriptorOrPath,
     mode: OpenBinaryMode,
     buffering: Literal[0],
     encoding: None = None,
@@ -85,7 +88,7 @@ def open(
 ) -> AiofilesContextManager[AsyncFileIO]: ...
 @overload
 def open(
-    file: Any,
+    file: FileDescriptorOrPath,
     mode: OpenBinaryModeReading | OpenBinaryModeUpdating,
     buffering: Literal[-1, 1] = -1,
     encoding: None = None,
@@ -99,7 +102,7 @@ def open(
 ) -> AiofilesContextManager[AsyncBufferedReader]: ...
 @overload
 def open(
-    file: Any,
+    file: FileDescriptorOrPath,
     mode: OpenBinaryModeWriting,
     buffering: Literal[-1, 1] = -1,
     encoding: None = None,
@@ -113,7 +116,7 @@ def open(
 ) -> AiofilesContextManager[AsyncBufferedIOBase]: ...
 @overload
 def open(
-    file: Any,
+    file: FileDescriptorOrPath,
     mode: OpenBinaryMode,
     buffering: int = -1,
     encoding: None = None,
@@ -127,7 +130,7 @@ def open(
 ) -> AiofilesContextManager[AsyncBufferedIOBase | AsyncFileIO]: ...
 @overload
 def open(
-    file: Any,
+    file: FileDescriptorOrPath,
     mode: str,
     buffering: int = -1,
     encoding: str | None = None,
@@ -142,7 +145,7 @@ def open(
 
 
 def open(
-    file: Any,
+    file: FileDescriptorOrPath,
     mode: str = "r",
     buffering: int = -1,
     encoding: str | None = None,

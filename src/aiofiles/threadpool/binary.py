@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .._fileio import ALL, INLINE_MAX, ZERO, AsyncFile, inline_allowed
 from ..base import AsyncIndirectBase
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer, WriteableBuffer
 
-async def _readinto(f: AsyncFile[bytes], b: Any) -> int | None:
+
+async def _readinto(f: AsyncFile[bytes], b: WriteableBuffer) -> int | None:
     """``readinto`` of the buffered and the raw classes: inline when allowed."""
     try:
         size = memoryview(b).nbytes
@@ -25,7 +29,18 @@ async def _readinto(f: AsyncFile[bytes], b: Any) -> int | None:
 class AsyncBufferedIOBase(AsyncFile[bytes]):
     """The async version of ``io.BufferedWriter`` and ``io.BufferedIOBase``."""
 
+    if TYPE_CHECKING:  # the engine's methods, with the types of a binary file
+
+        async def write(self, data: ReadableBuffer) -> int:
+            """Write the bytes of ``data``; return how many were written."""
+            ...
+
+        async def writelines(self, lines: Iterable[ReadableBuffer]) -> None:
+            """Write each buffer of ``lines``."""
+            ...
+
     async def read1(self, size: int | None = ALL) -> bytes:
+        """At most one raw read: up to ``size`` bytes, fewer if that is what one gives."""
         if inline_allowed() and self._inline_read_ok(
             self._bufsize if size is None or size < 0 else size
         ):
@@ -36,14 +51,17 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
             self._file.read1, size, ahead=size is not None and 0 <= size <= INLINE_MAX
         )
 
-    async def readinto(self, b: Any) -> int | None:
+    async def readinto(self, b: WriteableBuffer) -> int | None:
+        """Read into the writable buffer ``b``; return the number of bytes read."""
         return await _readinto(self, b)
 
     def detach(self) -> Any:
+        """Separate the underlying raw stream from the buffer and return it."""
         self._stop_engine()
         return self._file.detach()
 
     def readable(self) -> bool:
+        """Whether the file was opened for reading (synchronous, as in aiofiles)."""
         return self._file.readable()  # type: ignore[no-any-return]
 
     @property
@@ -55,6 +73,7 @@ class AsyncBufferedReader(AsyncBufferedIOBase):
     """The async version of ``io.BufferedReader`` and ``io.BufferedRandom``."""
 
     async def peek(self, size: int = ZERO) -> bytes:
+        """Bytes from the buffer without moving the position (at least one, if any)."""
         if inline_allowed() and self._inline_read_ok(self._bufsize):
             data: bytes = self._file.peek(size)
             self._advance(0)
@@ -65,17 +84,30 @@ class AsyncBufferedReader(AsyncBufferedIOBase):
 class AsyncFileIO(AsyncFile[bytes]):
     """The async version of ``io.FileIO`` (files opened with ``buffering=0``)."""
 
+    if TYPE_CHECKING:  # the engine's methods, with the types of a binary file
+
+        async def write(self, data: ReadableBuffer) -> int:
+            """Write the bytes of ``data``; return how many were written."""
+            ...
+
+        async def writelines(self, lines: Iterable[ReadableBuffer]) -> None:
+            """Write each buffer of ``lines``."""
+            ...
+
     async def readall(self) -> bytes:
+        """Read until end of file."""
         if inline_allowed() and self._inline_read_ok(None):
             data: bytes = self._file.readall()
             self._advance(len(data))
             return data
         return await self._call_read(self._file.readall, ahead=False)  # type: ignore[no-any-return]
 
-    async def readinto(self, b: Any) -> int | None:
+    async def readinto(self, b: WriteableBuffer) -> int | None:
+        """Read into the writable buffer ``b``; return the number of bytes read."""
         return await _readinto(self, b)
 
     def readable(self) -> bool:
+        """Whether the file was opened for reading (synchronous, as in aiofiles)."""
         return self._file.readable()  # type: ignore[no-any-return]
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .._fileio import AsyncFile
 from ..base import AsyncIndirectBase
@@ -12,10 +13,22 @@ from ..base import AsyncIndirectBase
 class AsyncTextIOWrapper(AsyncFile[str]):
     """The async version of ``io.TextIOWrapper``."""
 
+    if TYPE_CHECKING:  # the engine's methods, with the types of a text file
+
+        async def write(self, data: str) -> int:
+            """Write the string ``data``; return its length in characters."""
+            ...
+
+        async def writelines(self, lines: Iterable[str]) -> None:
+            """Write each string of ``lines``, adding no line separators."""
+            ...
+
     async def readable(self) -> bool:
+        """Whether the file was opened for reading (a coroutine, as in aiofiles)."""
         return await self._call(self._file.readable)  # type: ignore[no-any-return]
 
     def detach(self) -> Any:
+        """Separate the underlying binary buffer from the wrapper and return it."""
         self._stop_engine()
         return self._file.detach()
 
