@@ -163,8 +163,9 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
         return self._file.mode
 
     @property
-    def name(self) -> str | None:
-        """The underlying file's ``name``: ``None`` while the data is in memory."""
+    def name(self) -> str | int | None:
+        """The underlying file's ``name``: ``None`` while the data is in memory,
+        then the rolled-over file's (a descriptor where it has no path)."""
         return self._file.name
 
     @property
