@@ -551,6 +551,7 @@ class Path(PurePath):
     # -- reads: on the loop when the file is small and cached, else one hop ------
 
     async def read_bytes(self) -> bytes:
+        """``pathlib.Path.read_bytes``; a small cached file is read on the loop."""
         data = _read_cached(self)
         if data is not None:
             return data
@@ -564,6 +565,7 @@ class Path(PurePath):
             errors: str | None = None,
             newline: str | None = None,
         ) -> str:
+            """``pathlib.Path.read_text``; a small cached file is read on the loop."""
             data = _read_cached(self)
             if data is not None:
                 return _decode(data, encoding, errors, newline)
@@ -574,6 +576,7 @@ class Path(PurePath):
         async def read_text(
             self, encoding: str | None = None, errors: str | None = None
         ) -> str:
+            """``pathlib.Path.read_text``; a small cached file is read on the loop."""
             data = _read_cached(self)
             if data is not None:
                 return _decode(data, encoding, errors, None)
@@ -582,41 +585,49 @@ class Path(PurePath):
     # -- methods that return paths: the result is of this path's class ------------
 
     async def absolute(self: _PathT) -> _PathT:
+        """``pathlib.Path.absolute``: the path made absolute (the cwd is read)."""
         return await _hop(
             functools.partial(_call_path, pathlib.Path.absolute, self, ())
         )
 
     async def resolve(self: _PathT, strict: bool = False) -> _PathT:
+        """``pathlib.Path.resolve``: absolute, with symlinks and ``..`` resolved."""
         return await _hop(
             functools.partial(_call_path, pathlib.Path.resolve, self, (strict,))
         )
 
     async def expanduser(self: _PathT) -> _PathT:
+        """``pathlib.Path.expanduser``: ``~`` and ``~user`` expanded."""
         return await _hop(
             functools.partial(_call_path, pathlib.Path.expanduser, self, ())
         )
 
     async def readlink(self: _PathT) -> _PathT:
+        """``pathlib.Path.readlink``: the path the symbolic link points to."""
         return await _hop(
             functools.partial(_call_path, pathlib.Path.readlink, self, ())
         )
 
     async def rename(self: _PathT, target: _StrPath) -> _PathT:
+        """``pathlib.Path.rename``; returns the new path."""
         return await _hop(
             functools.partial(_call_path, pathlib.Path.rename, self, (target,))
         )
 
     async def replace(self: _PathT, target: _StrPath) -> _PathT:
+        """``pathlib.Path.replace``; returns the new path."""
         return await _hop(
             functools.partial(_call_path, pathlib.Path.replace, self, (target,))
         )
 
     @classmethod
     async def cwd(cls: type[_PathT]) -> _PathT:
+        """``pathlib.Path.cwd``: the current directory."""
         return await _offload.run(lambda: cls(pathlib.Path.cwd()))
 
     @classmethod
     async def home(cls: type[_PathT]) -> _PathT:
+        """``pathlib.Path.home``: the user's home directory."""
         return await _offload.run(lambda: cls(pathlib.Path.home()))
 
     if sys.version_info >= (3, 13):
@@ -627,6 +638,7 @@ class Path(PurePath):
             return cls(pathlib.Path.from_uri(uri))
 
     async def samefile(self, other_path: _StrPath) -> bool:
+        """``pathlib.Path.samefile``: whether both paths name the same file."""
         # pathlib would call other_path.stat(), which is a coroutine on ours.
         other = pathlib.Path(other_path) if isinstance(other_path, Path) else other_path
         return await _io(pathlib.Path.samefile, self, other)
