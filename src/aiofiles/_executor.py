@@ -92,11 +92,12 @@ class WorkerPool:
 
     def submit(
         self, fn: Callable[[], Any], completion: Completion, *, unbounded: bool = False
-    ) -> None:
+    ) -> bool:
         """Run ``fn()`` in a worker; call ``completion([ok, value])`` there after.
 
         ``unbounded=True`` is for jobs that may wait for ever (a read from a FIFO
-        with no writer): they never wait in the backlog (Rule 7).
+        with no writer): they never wait in the backlog (Rule 7). Returns True if
+        an idle worker took the job at once (no thread start, no backlog).
         """
         if unbounded:
             fn = self._counted(fn)
@@ -107,13 +108,13 @@ class WorkerPool:
                 worker = self._idle.pop()
                 worker.job = (fn, completion)
                 worker.wake.release()
-                return
+                return True
             if (
                 self._workers - self._waiting_forever >= self.max_workers
                 and not unbounded
             ):
                 self._backlog.append((fn, completion))
-                return
+                return False
             self._workers += 1
         worker = _Worker()
         worker.job = (fn, completion)
@@ -126,6 +127,7 @@ class WorkerPool:
             with self._lock:
                 self._workers -= 1
             raise
+        return False
 
     def _counted(self, fn: Callable[[], Any]) -> Callable[[], Any]:
         """``fn``, uncounting itself from ``_waiting_forever`` when it returns."""

@@ -14,6 +14,9 @@ Rule 2. Every answer is either exact or ``None`` ("don't know: go off the
         error the blocking call raises.
 Rule 3. The feature switches itself off for the process on the first ``ENOSYS``,
         ``EPERM`` (seccomp filters in containers answer so) or ``EINVAL``.
+Rule 4. Each answer on the loop is paid for from the engine's per-iteration
+        inline credit (``_fileio`` Rule 4), like an inline open: a long run of
+        cached stats yields to the loop as often as a run of inline reads.
 """
 
 from __future__ import annotations
@@ -127,6 +130,7 @@ def stat_first(
     ``follow_symlinks`` alone is given, and so does every call with an explicit
     ``executor=``: the caller asked for that executor.
     """
+    from ._fileio import STAT_COST, pause, spend, spent  # not at import: no cycle
     from .base import wrap
 
     slow = wrap(func)
@@ -139,6 +143,9 @@ def stat_first(
                 if kwargs.keys() - {"loop", "executor", "follow_symlinks"}:
                     return await slow(*args, **kwargs)
                 follows = follow and bool(kwargs["follow_symlinks"])
+            if spent():
+                await pause()  # many inline stats in a row: let others run
+            spend(STAT_COST)
             st = cached_stat(args[0], follows)
             if st is not None:
                 return st if derive is None else derive(st)  # type: ignore[return-value]

@@ -315,6 +315,7 @@ class AsyncFile(AsyncBase[_T]):
             self._unbounded = True  # a FIFO, pipe or tty may block for ever
             return
         self._fd = fd
+        self._meet = True  # a regular file: its jobs may be met (_offload Rule 6)
         readable = f.readable()
         writable = f.writable()
         if readable:
@@ -919,6 +920,7 @@ class AsyncFile(AsyncBase[_T]):
 
     def _stop_engine(self) -> None:
         """No more inline calls (after ``detach()``, for one)."""
+        self._meet = False
         self._rkind = 0
         self._wkind = 0
         self._wroom = -1

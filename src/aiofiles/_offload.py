@@ -21,6 +21,21 @@ Rule 5. A worker holds no reference to what the loop side owns once its job
         has run: the job is dropped before the completion is posted, and
         ``on_done`` and the result travel in lists that the loop side empties. So
         ``del f; gc.collect()`` right after an awaited call collects ``f``.
+Rule 6. A *meet* (``submit(..., meet=True)``, for jobs on regular files, which
+        normally take microseconds): when the loop has nothing else ready to
+        run and an idle worker takes the job at once, the loop thread waits
+        for the result for at most MEET_WAIT seconds, then calls ``on_done``
+        itself, before ``submit`` returns: no self-pipe wake-up, no loop
+        iteration. The caller must allow ``on_done`` to run that early. A job
+        not done in time completes the usual way (Rule 2); which side is late
+        is settled under a lock, so ``on_done`` still runs exactly once. The
+        wait is bounded, so the loop is never stalled longer than MEET_WAIT by
+        one call, and after MEET_RUN meets in a row the next job goes the usual
+        way, so that the loop polls its sockets and timers at least that often.
+        After a meet that timed out, the next MEET_COOLDOWN jobs do not wait
+        (the disk is slow: waiting would only stall). Only asyncio loops whose
+        ready queue can be read take part; elsewhere every job goes the usual
+        way.
 """
 
 from __future__ import annotations
@@ -39,17 +54,61 @@ from ._executor import get_pool
 T = TypeVar("T")
 OnDone = Callable[[bool, Any], None]
 
+MEET_WAIT = 0.0002  #: seconds the loop may wait for one job's result (Rule 6)
+MEET_RUN = 8  #: meets in a row before a job goes the usual way
+MEET_COOLDOWN = 64  #: jobs that go the usual way after a meet timed out
+
 
 class _Port:
     """Delivers finished jobs to one event loop, many per wake-up (Rule 2)."""
 
-    __slots__ = ("__weakref__", "_lock", "_loop", "_ready", "_scheduled")
+    __slots__ = (
+        "__weakref__",
+        "_cooldown",
+        "_lock",
+        "_loop",
+        "_loop_ready",
+        "_meets",
+        "_ready",
+        "_scheduled",
+    )
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._ready: deque[tuple[list[OnDone], list[Any]]] = deque()
         self._lock = threading.Lock()
         self._scheduled = False
+        # Rule 6: asyncio's queue of ready callbacks (None: no meets here), the
+        # meets since the loop last ran the reset, and jobs left to cool down.
+        ready = getattr(loop, "_ready", None)
+        self._loop_ready: deque[Any] | None = ready if type(ready) is deque else None
+        self._meets = 0
+        self._cooldown = 0
+
+    def may_meet(self) -> bool:
+        """May the next job be a meet (Rule 6)? Counts it if so."""
+        ready = self._loop_ready
+        if ready is None:
+            return False
+        if self._cooldown:
+            self._cooldown -= 1
+            return False
+        meets = self._meets
+        if meets >= MEET_RUN:
+            return False
+        if len(ready) > (1 if meets else 0):  # others wait (beyond our reset)
+            return False
+        if not meets:
+            self._loop.call_soon(self._reset_meets)
+        self._meets = meets + 1
+        return True
+
+    def _reset_meets(self) -> None:
+        self._meets = 0
+
+    def missed(self) -> None:
+        """A meet timed out: the next jobs go the usual way (Rule 6)."""
+        self._cooldown = MEET_COOLDOWN
 
     def post(self, cell: list[OnDone], result: list[Any]) -> None:
         """Called from any thread. ``cell`` holds the ``on_done`` callback and
@@ -104,16 +163,20 @@ def submit(
     on_done: OnDone,
     *,
     unbounded: bool = False,
+    meet: bool = False,
 ) -> None:
     """Run ``fn()`` off the loop; call ``on_done(ok, value)`` on ``loop`` after.
 
     ``unbounded=True``: ``fn`` may wait for ever (a FIFO); see ``_executor``
-    Rule 7.
+    Rule 7. ``meet=True``: ``on_done`` may run before this returns (Rule 6).
     """
     port = _port_for(loop)
     cell = [on_done]  # emptied on the loop: a worker never keeps on_done alive
     if executor is None:
         post = port.post
+        if meet and not unbounded and port.may_meet():
+            _meet(port, fn, cell)
+            return
         get_pool().submit(fn, lambda result: post(cell, result), unbounded=unbounded)
         return
 
@@ -128,6 +191,48 @@ def submit(
             port.post(cell, [False, exc])
 
     executor.submit(fn).add_done_callback(relay)
+
+
+class _Meeting:
+    """One meet's shared state (Rule 6): ``waiting`` until one side settles it."""
+
+    __slots__ = ("arrived", "guard", "result", "waiting")
+
+    def __init__(self) -> None:
+        self.arrived = threading.Lock()
+        self.arrived.acquire()  # released by the worker when the result is in
+        self.guard = threading.Lock()
+        self.waiting = True  # the loop still waits; False: settled, by either side
+        self.result: list[Any] | None = None
+
+
+def _meet(port: _Port, fn: Callable[[], Any], cell: list[OnDone]) -> None:
+    """Rule 6: run ``fn`` in a worker and wait a little for it on the loop."""
+    meeting = _Meeting()
+
+    def completion(result: list[Any]) -> None:  # in the worker
+        with meeting.guard:
+            if meeting.waiting:  # the loop is still there: hand the result over
+                meeting.waiting = False
+                meeting.result = result
+                meeting.arrived.release()
+                return
+        port.post(cell, result)  # the loop gave up: deliver the usual way
+
+    dispatched = get_pool().submit(fn, completion)
+    if dispatched:  # an idle worker has it (else a thread starts: no waiting)
+        meeting.arrived.acquire(timeout=MEET_WAIT)
+    with meeting.guard:
+        result = meeting.result
+        meeting.result = None
+        if result is None:  # not done yet: the worker will post it (Rule 2)
+            meeting.waiting = False
+            if dispatched:
+                port.missed()
+            return
+    ok, value = result
+    result.clear()
+    cell.pop()(ok, value)
 
 
 def _settle(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:

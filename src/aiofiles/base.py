@@ -53,6 +53,7 @@ class AsyncBase(Generic[_T]):
         self._busy = False
         self._waiters: deque[asyncio.Future[None]] | None = None
         self._unbounded = False  # jobs may wait for ever (pipes): _executor Rule 7
+        self._meet = False  # jobs are quick (regular files): _offload Rule 6
 
     @property
     def _loop(self) -> asyncio.AbstractEventLoop:
@@ -140,7 +141,14 @@ class AsyncBase(Generic[_T]):
                 fut.set_exception(value)
 
         try:
-            _offload.submit(loop, self._executor, fn, done, unbounded=self._unbounded)
+            _offload.submit(
+                loop,
+                self._executor,
+                fn,
+                done,
+                unbounded=self._unbounded,
+                meet=self._meet,
+            )
         except BaseException:
             self._give_turn()
             raise
