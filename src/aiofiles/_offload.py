@@ -220,16 +220,22 @@ def _meet(port: _Port, fn: Callable[[], Any], cell: list[OnDone]) -> None:
         port.post(cell, result)  # the loop gave up: deliver the usual way
 
     dispatched = get_pool().submit(fn, completion)
-    if dispatched:  # an idle worker has it (else a thread starts: no waiting)
-        meeting.arrived.acquire(timeout=MEET_WAIT)
-    with meeting.guard:
-        result = meeting.result
-        meeting.result = None
-        if result is None:  # not done yet: the worker will post it (Rule 2)
-            meeting.waiting = False
-            if dispatched:
-                port.missed()
-            return
+    interrupted = True  # a signal's exception (KeyboardInterrupt) in the wait
+    try:
+        if dispatched:  # an idle worker has it (else a thread starts: no waiting)
+            meeting.arrived.acquire(timeout=MEET_WAIT)
+        interrupted = False
+    finally:
+        with meeting.guard:
+            result = meeting.result
+            meeting.result = None
+            meeting.waiting = False  # from now on the worker posts (Rule 2)
+        if interrupted and result is not None:
+            port.post(cell, result)  # still delivered once; the exception goes on
+    if result is None:  # not done yet: the worker will post it
+        if dispatched:
+            port.missed()
+        return
     ok, value = result
     result.clear()
     cell.pop()(ok, value)
