@@ -15,8 +15,8 @@ Rule 2. Every answer is either exact or ``None`` ("don't know: go off the
 Rule 3. The feature switches itself off for the process on the first ``ENOSYS``,
         ``EPERM`` (seccomp filters in containers answer so) or ``EINVAL``.
 Rule 4. Each answer on the loop is paid for from the engine's per-iteration
-        inline credit (``_fileio`` Rule 4), like an inline open: a long run of
-        cached stats yields to the loop as often as a run of inline reads.
+        inline credit (``_fileio`` Rule 4) by the time it took, like an inline
+        open: a long run of cached stats yields to the loop regularly.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Coroutine
+from time import perf_counter
 from typing import Any, TypeVar
 
 _R = TypeVar("_R")
@@ -54,7 +55,7 @@ def _init() -> None:
                 ("resolve", ctypes.c_uint64),
             ]
 
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = ctypes.PyDLL(None, use_errno=True)
         syscall = libc.syscall
         syscall.restype = ctypes.c_long
         flags = _O_PATH | os.O_CLOEXEC
@@ -130,7 +131,7 @@ def stat_first(
     ``follow_symlinks`` alone is given, and so does every call with an explicit
     ``executor=``: the caller asked for that executor.
     """
-    from ._fileio import STAT_COST, pause, spend, spent  # not at import: no cycle
+    from ._fileio import STAT_COST, pause, spend_since, spent  # not at import
     from .base import wrap
 
     slow = wrap(func)
@@ -145,8 +146,9 @@ def stat_first(
                 follows = follow and bool(kwargs["follow_symlinks"])
             if spent():
                 await pause()  # many inline stats in a row: let others run
-            spend(STAT_COST)
+            start = perf_counter()
             st = cached_stat(args[0], follows)
+            spend_since(start, STAT_COST)
             if st is not None:
                 return st if derive is None else derive(st)  # type: ignore[return-value]
         return await slow(*args, **kwargs)

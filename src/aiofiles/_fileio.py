@@ -28,7 +28,12 @@ Rule 4. Inline work is paid for in *credit*, one credit for all files: each
         for the credit instead (``pause``). The refill is scheduled for the next
         loop iteration. So one loop iteration does at most about
         ``INLINE_CREDIT`` of inline work, however many files and tasks there
-        are, and timers (a 1 ms ticker) run in between.
+        are, and timers (a 1 ms ticker) run in between. Opens, closes and
+        cached stats release the GIL, so they are charged by the time they
+        took (``spend_since``). Tasks waiting in ``pause`` queue per loop, in
+        order; each refill wakes as many as the credit is likely to pay for
+        (judged by the last timed charge), not all of them, so a gather of a
+        thousand opens costs a thousand wake-ups, not a thousand per refill.
 Rule 5. A write to a write-only regular file runs inline when the blocking object
         will take it without touching the OS: for binary files, when it fits in
         the room left in the ``BufferedWriter``'s buffer (``_wroom``, measured by
@@ -64,7 +69,10 @@ import io
 import os
 import stat
 import threading
+import weakref
+from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
+from time import perf_counter
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -102,14 +110,58 @@ def scan_window(
 
 OPEN_COST = 4 * 1024  #: credit an inline open or close costs (a few us)
 STAT_COST = 2 * 1024  #: credit a cached stat (openat2 + fstat) costs
+CREDIT_PER_SECOND = INLINE_CREDIT / 0.0005  #: for calls charged by time: 0.5 ms
 _credit = INLINE_CREDIT  # Rule 4: shared by every file and task
-_refill_loop: asyncio.AbstractEventLoop | None = None  # the loop that owes a refill
+_last_cost = OPEN_COST  # the last charge made by time (spend_since)
 
 
-def _refill() -> None:
-    global _credit, _refill_loop
+class _Pauses:
+    """One loop's side of Rule 4: its tasks waiting in ``pause``, in order, and
+    whether a refill is scheduled on it."""
+
+    __slots__ = ("front", "loop", "scheduled", "waiters")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.scheduled = False
+        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.front = 0  # woken waiters that found the credit spent, back in front
+
+
+_pauses: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pauses] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _pauses_of(loop: asyncio.AbstractEventLoop) -> _Pauses:
+    state = _pauses.get(loop)
+    if state is None:
+        state = _pauses[loop] = _Pauses(loop)
+    return state
+
+
+def _schedule_refill(state: _Pauses) -> None:
+    if not state.scheduled:
+        state.scheduled = True
+        state.loop.call_soon(_refill, state)
+
+
+def _refill(state: _Pauses) -> None:
+    """Next loop iteration: a full credit, and the first waiters woken."""
+    global _credit
+    state.scheduled = False
+    state.front = 0
     _credit = INLINE_CREDIT
-    _refill_loop = None
+    waiters = state.waiters
+    budget = INLINE_CREDIT
+    per = _last_cost if _last_cost > OPEN_COST else OPEN_COST
+    while waiters and budget > 0:
+        fut = waiters.popleft()
+        if not fut.done():  # (a cancelled waiter is skipped)
+            fut.set_result(None)
+            budget -= per
+    if waiters:
+        _schedule_refill(state)  # the rest: the iteration after
 
 
 def spent() -> bool:
@@ -122,33 +174,48 @@ def spend(cost: int) -> None:
     _credit -= cost
 
 
+def spend_since(start: float, floor: int) -> None:
+    """Charge an inline open, close or stat by the loop time it took since
+    ``start`` (``perf_counter()``), at least ``floor`` (Rule 4): such a call
+    releases the GIL, and winning it back from busy workers can take far
+    longer than the system call itself."""
+    global _credit, _last_cost
+    cost = int((perf_counter() - start) * CREDIT_PER_SECOND)
+    if cost < floor:
+        cost = floor
+    _credit -= cost
+    _last_cost = cost
+
+
 def inline_allowed() -> bool:
     """May a file call run inline now (Rule 4)? If the credit is spent, the
     refill is scheduled for the next loop iteration and the call goes off the
     loop, in the file's turn: that suspends it without letting a later call on
     the same file overtake it."""
-    global _refill_loop
     if _credit > 0:
         return True
-    if _refill_loop is None:
-        _refill_loop = asyncio.get_running_loop()
-        _refill_loop.call_soon(_refill)
+    _schedule_refill(_pauses_of(asyncio.get_running_loop()))
     return False
 
 
 async def pause() -> None:
-    """Yield until the inline credit is refilled and not spent again (Rule 4)."""
-    global _refill_loop
-    loop = asyncio.get_running_loop()
+    """Wait, in order, until the credit is refilled for this task (Rule 4); at
+    once if it is not spent."""
+    if _credit > 0:
+        return
+    state = _pauses_of(asyncio.get_running_loop())
+    fut: asyncio.Future[None] = state.loop.create_future()
+    state.waiters.append(fut)
     while True:
-        if _refill_loop is None:
-            _refill_loop = loop
-            loop.call_soon(_refill)  # before this task's own wake-up: FIFO
-        await asyncio.sleep(0)
+        _schedule_refill(state)
+        await fut
         if _credit > 0:
-            return  # (tasks that resume after the credit is spent again wait on)
-        if _refill_loop is not loop:
-            _refill()  # another thread's loop owes it (and may be gone): do not wait
+            return
+        # Woken, but those woken before spent it all: back to the front, behind
+        # the others woken with this task who found the same.
+        fut = state.loop.create_future()
+        state.waiters.insert(state.front, fut)
+        state.front += 1
 
 
 def _describe(
@@ -876,10 +943,13 @@ class AsyncFile(AsyncBase[_T]):
         """Close by ``fn(*args)``: inline for a read-only regular file (Rule 6),
         else off the loop in a task the caller's cancellation does not reach."""
         if self._inline_close and not self._busy and inline_allowed():
-            spend(OPEN_COST)
+            start = perf_counter()
             self._inline_close = False
             self._stop_engine()
-            fn(*args)
+            try:
+                fn(*args)
+            finally:
+                spend_since(start, OPEN_COST)
             return
         self._rkind = 0
         await _unstoppable(self._close_in_turn(fn, *args))

@@ -16,10 +16,11 @@ from io import (
     TextIOBase,
 )
 from stat import S_ISFIFO, S_ISREG
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .. import _fastpath, _offload
-from .._fileio import OPEN_COST, STAT_COST, AsyncFile, pause, spend, spent
+from .._fileio import OPEN_COST, STAT_COST, AsyncFile, pause, spend_since, spent
 from .._modes import (
     OpenBinaryMode,
     OpenBinaryModeReading,
@@ -209,14 +210,18 @@ async def _open(
     if executor is None and opener is None and _fastpath.enabled:
         if spent():
             await pause()  # many inline opens in a row: let others run (Rule 4)
-        spend(STAT_COST)
+        start = perf_counter()
         st = _fastpath.cached_stat(file)
+        spend_since(start, STAT_COST)
     if sync_open is _builtin_open and mode in _READ_ONLY_MODES:
         if st is not None and S_ISREG(st.st_mode):
             # Resolved from the kernel's caches: opening cannot block (a regular
             # file, for reading, no opener, the real open). Errors raise as usual.
-            spend(OPEN_COST)
-            return _wrapped(call(), loop, executor, newline)
+            start = perf_counter()
+            try:
+                return _wrapped(call(), loop, executor, newline)
+            finally:
+                spend_since(start, OPEN_COST)
     opened: asyncio.Future[Any] = running.create_future()
 
     def done(ok: bool, value: Any) -> None:
