@@ -295,7 +295,7 @@ class Chmod(Protocol):
         mode: int,
         *,
         dir_fd: int | None = None,
-        follow_symlinks: bool = ...,
+        follow_symlinks: bool = True,
         loop: _Loop = None,
         executor: _Executor = None,
     ) -> Coroutine[Any, Any, None]: ...
