@@ -623,3 +623,34 @@ def test_temporaryfile_equal_blocking(kind: str, data: Any) -> None:
         ops,
         False,
     )
+
+
+@pytest.mark.parametrize("kind", ["asyncio", "uvloop"])
+@fuzz_settings(40)
+@given(data=st.data())
+def test_named_temporary_file_equal_blocking(kind: str, data: Any) -> None:
+    # NamedTemporaryFile returns a _TemporaryFileWrapper; the engine learns the
+    # file from the io object inside it and serves reads on the loop.
+    binary = data.draw(st.booleans(), label="binary")
+    kw: dict[str, Any] = {
+        "mode": data.draw(
+            st.sampled_from(["w+b", "wb", "ab+"] if binary else ["w+", "w", "a+"])
+        )
+    }
+    kw["buffering"] = data.draw(st.sampled_from([-1, 0, 16] if binary else [-1, 1, 16]))
+    if not binary:
+        kw["encoding"] = data.draw(st.sampled_from(["utf-8", "utf-16", "shift_jis"]))
+        kw["newline"] = data.draw(st.sampled_from(NEWLINES))
+    ops = data.draw(st.lists(spooled_op_st(binary), max_size=25), label="ops")
+    if not binary:
+        ops = [o for o in ops if not (o[0] == "seek" and o[1] != 0)]
+    ops = [o for o in ops if o[0] != "rollover"]
+    if "+" not in kw["mode"]:
+        ops = [o for o in ops if o[0] not in ("read", "readline", "readlines", "anext")]
+    run_tmp_pair(
+        kind,
+        lambda: tempfile.NamedTemporaryFile(**kw),
+        lambda: aiofiles.tempfile.NamedTemporaryFile(**kw),
+        ops,
+        False,
+    )

@@ -940,3 +940,32 @@ async def test_cancel_at_any_moment_leaks_nothing(
     assert all(disposed(p) for p in recorder.products)
     assert open_fds() == baseline
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", ["w+b", "w+"])
+async def test_named_temporary_file_reads_are_served_on_the_loop(
+    tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # NamedTemporaryFile's object is a _TemporaryFileWrapper; the engine learns
+    # the file from the io object inside and serves cached reads without a hop.
+    from aiofiles import _offload
+
+    lines = [f"line {i}\n" for i in range(200)]
+    data: Any = "".join(lines) if "b" not in mode else "".join(lines).encode()
+    async with aiofiles.tempfile.NamedTemporaryFile(mode, dir=str(tmp_path)) as f:
+        assert isinstance(f._file, tempfile._TemporaryFileWrapper)
+        await f.write(data)
+        await f.seek(0)  # flushes: the data is in the page cache
+        hops: list[Any] = []
+        real_submit = _offload.submit
+
+        def counting_submit(*args: Any, **kwargs: Any) -> None:
+            hops.append(args[2])
+            real_submit(*args, **kwargs)
+
+        monkeypatch.setattr(_offload, "submit", counting_submit)
+        got = [line async for line in f]
+        monkeypatch.setattr(_offload, "submit", real_submit)
+        assert got == [x if "b" not in mode else x.encode() for x in lines]
+        assert len(hops) <= 2, hops  # (at most a probe's miss or the end of file)
+    assert not os.path.exists(f.name)

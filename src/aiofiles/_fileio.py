@@ -68,6 +68,7 @@ import errno
 import io
 import os
 import stat
+import tempfile
 import threading
 import weakref
 from collections import deque
@@ -79,6 +80,9 @@ from typing import Any, TypeVar
 from .base import AsyncBase
 
 _T = TypeVar("_T")
+# The object NamedTemporaryFile returns: it delegates every call to the io
+# object it wraps (and deletes the file on close).
+_TempWrapper: Any = getattr(tempfile, "_TemporaryFileWrapper", None)
 
 INLINE_MAX = 256 * 1024  #: largest read done on the loop thread
 INLINE_CREDIT = 256 * 1024  #: inline work (bytes) one loop iteration may do
@@ -348,6 +352,10 @@ class AsyncFile(AsyncBase[_T]):
 
     def _setup_engine(self, f: Any) -> None:
         cls = type(f)
+        wrapped = cls is _TempWrapper  # NamedTemporaryFile: learn from its file
+        if wrapped:  # (calls still go through the wrapper, as they must)
+            f = f.file
+            cls = type(f)
         if cls is io.TextIOWrapper:
             buffered = f.buffer
             if type(buffered) not in (
@@ -415,7 +423,7 @@ class AsyncFile(AsyncBase[_T]):
             else:
                 self._wkind = 1
             self._wroom = bufsize - (buffered.tell() - raw.tell())
-        self._inline_close = readable and not writable
+        self._inline_close = readable and not writable and not wrapped  # (unlinks)
 
     def _newline_hint(self, newline: str | None) -> None:
         """Told by ``open()``: the ``newline=`` the text file was opened with."""
