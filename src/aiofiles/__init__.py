@@ -1,7 +1,9 @@
 """aiofiles: file support for asyncio, a drop-in for aiofiles 25.1 that serves
 cached reads and small writes on the loop and never stalls it."""
 
-from . import base, tempfile, threadpool
+from . import base as base
+from . import tempfile as tempfile
+from . import threadpool as threadpool
 from .threadpool import (
     open,
     stderr,

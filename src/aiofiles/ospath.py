@@ -13,7 +13,7 @@ from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING
 
 from ._fastpath import stat_first
-from .base import wrap
+from .base import wrap as wrap  # importable from here, as in aiofiles 25.1
 
 if TYPE_CHECKING:
     from . import _signatures as _sig

@@ -49,3 +49,39 @@ async def threadpool_wrap() -> None:
         return file
 
     assert isinstance(aiofiles.threadpool.open("x"), Awaitable)
+
+
+def names_people_import() -> None:
+    # The contract's "other names people import": reachable and typed, with
+    # the export explicit (mypy --strict and pyright reject implicit ones).
+    import aiofiles.ospath
+    import aiofiles.tempfile
+    import aiofiles.threadpool.utils
+    from aiofiles.threadpool import (
+        AiofilesContextManager,
+        AsyncBufferedIOBase,
+        AsyncBufferedReader,
+        AsyncFileIO,
+        AsyncIndirectBufferedIOBase,
+        AsyncTextIndirectIOWrapper,
+        AsyncTextIOWrapper,
+        sync_open,
+    )
+
+    classes: list[type] = [
+        AiofilesContextManager,
+        AsyncBufferedIOBase,
+        AsyncBufferedReader,
+        AsyncFileIO,
+        AsyncIndirectBufferedIOBase,
+        AsyncTextIndirectIOWrapper,
+        AsyncTextIOWrapper,
+    ]
+    del classes, sync_open
+    assert_type(aiofiles.threadpool.binary.AsyncFileIO, type[AsyncFileIO])
+    assert_type(aiofiles.threadpool.text.AsyncTextIOWrapper, type[AsyncTextIOWrapper])
+    decorator = aiofiles.threadpool.utils.delegate_to_executor
+    del decorator
+    assert aiofiles.ospath.wrap is aiofiles.base.wrap
+    spooled = aiofiles.tempfile.temptypes.AsyncSpooledTemporaryFile
+    del spooled

@@ -41,6 +41,7 @@ from .._modes import (
 from ..base import AiofilesContextManager, AsyncBase
 from ..threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader, AsyncFileIO
 from ..threadpool.text import AsyncTextIOWrapper
+from . import temptypes as temptypes
 from .temptypes import AsyncSpooledTemporaryFile, AsyncTemporaryDirectory
 
 if TYPE_CHECKING:

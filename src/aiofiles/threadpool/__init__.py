@@ -28,15 +28,20 @@ from .._modes import (
     OpenBinaryModeWriting,
     OpenTextMode,
 )
-from ..base import AiofilesContextManager
-from ..base import AsyncBase as AsyncBase  # reachable here, as before
-from .binary import (
-    AsyncBufferedIOBase,
-    AsyncBufferedReader,
-    AsyncFileIO,
-    AsyncIndirectBufferedIOBase,
-)
-from .text import AsyncTextIndirectIOWrapper, AsyncTextIOWrapper
+
+# The names below are re-exported (``X as X``): the contract lists them among
+# what people import from here, and type checkers want the export explicit.
+from ..base import AiofilesContextManager as AiofilesContextManager
+from ..base import AsyncBase as AsyncBase
+from . import binary as binary
+from . import text as text
+from . import utils as utils
+from .binary import AsyncBufferedIOBase as AsyncBufferedIOBase
+from .binary import AsyncBufferedReader as AsyncBufferedReader
+from .binary import AsyncFileIO as AsyncFileIO
+from .binary import AsyncIndirectBufferedIOBase as AsyncIndirectBufferedIOBase
+from .text import AsyncTextIndirectIOWrapper as AsyncTextIndirectIOWrapper
+from .text import AsyncTextIOWrapper as AsyncTextIOWrapper
 
 if TYPE_CHECKING:
     from _typeshed import FileDescriptorOrPath
