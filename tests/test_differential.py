@@ -595,46 +595,19 @@ def test_spooled_equal_blocking(kind: str, data: Any) -> None:
     )
 
 
-@pytest.mark.parametrize("kind", ["asyncio"])
-@fuzz_settings(40)
-@given(data=st.data())
-def test_temporaryfile_equal_blocking(kind: str, data: Any) -> None:
-    binary = data.draw(st.booleans(), label="binary")
-    kw: dict[str, Any] = {
-        "mode": data.draw(
-            st.sampled_from(["w+b", "wb", "rb+"] if binary else ["w+", "w"])
-        )
-    }
-    kw["buffering"] = data.draw(st.sampled_from([-1, 0, 16] if binary else [-1, 1, 16]))
-    if not binary:
-        kw["encoding"] = data.draw(st.sampled_from(["utf-8", "utf-16", "shift_jis"]))
-        kw["newline"] = data.draw(st.sampled_from(NEWLINES))
-    ops = data.draw(st.lists(spooled_op_st(binary), max_size=20), label="ops")
-    if not binary:
-        ops = [o for o in ops if not (o[0] == "seek" and o[1] != 0)]
-    ops = [o for o in ops if o[0] != "rollover"]
-    if "+" not in kw["mode"]:
-        ops = [o for o in ops if o[0] not in ("read", "readline", "readlines", "anext")]
-        # a write-only temp file: check the content at the end through a second handle
-    run_tmp_pair(
-        kind,
-        lambda: tempfile.TemporaryFile(**kw),
-        lambda: aiofiles.tempfile.TemporaryFile(**kw),
-        ops,
-        False,
-    )
-
-
 @pytest.mark.parametrize("kind", ["asyncio", "uvloop"])
+@pytest.mark.parametrize("maker", ["TemporaryFile", "NamedTemporaryFile"])
 @fuzz_settings(40)
 @given(data=st.data())
-def test_named_temporary_file_equal_blocking(kind: str, data: Any) -> None:
+def test_temporary_files_equal_blocking(kind: str, maker: str, data: Any) -> None:
     # NamedTemporaryFile returns a _TemporaryFileWrapper; the engine learns the
     # file from the io object inside it and serves reads on the loop.
     binary = data.draw(st.booleans(), label="binary")
     kw: dict[str, Any] = {
         "mode": data.draw(
-            st.sampled_from(["w+b", "wb", "ab+"] if binary else ["w+", "w", "a+"])
+            st.sampled_from(
+                ["w+b", "wb", "rb+", "ab+"] if binary else ["w+", "w", "a+"]
+            )
         )
     }
     kw["buffering"] = data.draw(st.sampled_from([-1, 0, 16] if binary else [-1, 1, 16]))
@@ -647,10 +620,11 @@ def test_named_temporary_file_equal_blocking(kind: str, data: Any) -> None:
     ops = [o for o in ops if o[0] != "rollover"]
     if "+" not in kw["mode"]:
         ops = [o for o in ops if o[0] not in ("read", "readline", "readlines", "anext")]
+        # a write-only temp file: check the content at the end through a second handle
     run_tmp_pair(
         kind,
-        lambda: tempfile.NamedTemporaryFile(**kw),
-        lambda: aiofiles.tempfile.NamedTemporaryFile(**kw),
+        lambda: getattr(tempfile, maker)(**kw),
+        lambda: getattr(aiofiles.tempfile, maker)(**kw),
         ops,
         False,
     )

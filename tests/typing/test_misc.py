@@ -68,18 +68,12 @@ def names_people_import() -> None:
         sync_open,
     )
 
-    classes: list[type] = [
-        AiofilesContextManager,
-        AsyncBufferedIOBase,
-        AsyncBufferedReader,
-        AsyncFileIO,
-        AsyncIndirectBufferedIOBase,
-        AsyncTextIndirectIOWrapper,
-        AsyncTextIOWrapper,
-    ]
-    del classes, sync_open
-    assert_type(aiofiles.threadpool.binary.AsyncFileIO, type[AsyncFileIO])
+    del AiofilesContextManager, AsyncBufferedIOBase, AsyncFileIO, sync_open
+    del AsyncIndirectBufferedIOBase, AsyncTextIndirectIOWrapper
     assert_type(aiofiles.threadpool.text.AsyncTextIOWrapper, type[AsyncTextIOWrapper])
+    assert_type(
+        aiofiles.threadpool.binary.AsyncBufferedReader(None), AsyncBufferedReader
+    )
     decorator = aiofiles.threadpool.utils.delegate_to_executor
     del decorator
     assert aiofiles.ospath.wrap is aiofiles.base.wrap
