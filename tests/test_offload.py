@@ -152,3 +152,142 @@ async def test_explicit_executors_and_unbounded_jobs_never_meet() -> None:
     _offload.submit(loop, None, lambda: 1, on_done, meet=True, unbounded=True)
     assert calls == []
     await _until(lambda: calls)
+
+
+# -- found by review: a signal in a meet, loops kept alive, a failing delivery --
+
+
+class _Boom(Exception):
+    pass
+
+
+def test_a_signal_in_a_meets_wait_keeps_the_files_turn(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A signal handler's exception ends the wait while the job still runs: the
+    # next call on the file must not start before that job has finished.
+    import signal
+
+    import aiofiles
+
+    p = tmp_path / "f"
+    p.write_bytes(b"x" * 100)
+    monkeypatch.setattr(_offload, "MEET_WAIT", 3.0)  # the signal comes first
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Boom
+
+    old = signal.signal(signal.SIGALRM, handler)
+    overlap: list[bool] = []
+
+    async def main() -> None:
+        await _warm_pool()
+        f = await aiofiles.open(p, "rb")
+        assert f._meet
+        release, running = threading.Event(), threading.Event()
+
+        def slow() -> int:
+            running.set()
+            release.wait(5)
+            running.clear()
+            return 1
+
+        def second() -> int:
+            overlap.append(running.is_set())
+            return 2
+
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        with pytest.raises(_Boom):
+            await f._run(slow)
+        later = asyncio.ensure_future(f._run(second))
+        await asyncio.sleep(0.1)
+        release.set()
+        assert await later == 2
+        await f.close()
+
+    try:
+        asyncio.run(main())
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert overlap == [False]
+
+
+def _collected_after(body: Any) -> bool:
+    import gc
+    import weakref
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(body())
+    finally:
+        loop.close()
+    ref = weakref.ref(loop)
+    del loop
+    gc.collect()
+    return ref() is None
+
+
+def test_a_loop_that_used_the_pool_is_not_kept_alive() -> None:
+    async def job() -> None:
+        await _offload.run(lambda: 1)
+
+    assert _collected_after(job)
+
+
+def test_a_loop_that_paused_for_the_credit_is_not_kept_alive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aiofiles import _fileio
+
+    async def job() -> None:
+        monkeypatch.setattr(_fileio, "_credit", 0)
+        await _fileio.pause()
+
+    assert _collected_after(job)
+
+
+def test_a_loop_that_used_pathlib_is_not_kept_alive(tmp_path: Any) -> None:
+    from aiofiles.pathlib import Path
+
+    async def job() -> None:
+        assert await Path(tmp_path).exists()
+
+    assert _collected_after(job)
+
+
+async def test_a_failing_delivery_does_not_lose_the_others() -> None:
+    loop = asyncio.get_running_loop()
+    errors: list[Any] = []
+    loop.set_exception_handler(lambda loop, context: errors.append(context))
+    gate = threading.Event()
+    calls, on_done = _collector()
+
+    def bad(ok: bool, value: Any) -> None:
+        raise RuntimeError("a broken callback")
+
+    # Three jobs that finish together, so that one drain delivers them all.
+    _offload.submit(loop, None, gate.wait, on_done)
+    _offload.submit(loop, None, gate.wait, bad)
+    _offload.submit(loop, None, gate.wait, on_done)
+    await asyncio.sleep(0.01)
+    gate.set()
+    await _until(lambda: len(calls) == 2)
+    assert [c[:2] for c in calls] == [(True, True), (True, True)]
+    assert any("broken" in str(e.get("exception")) for e in errors), errors
+
+
+async def test_an_orphan_is_closed_even_if_its_executor_was_shut_down(
+    tmp_path: Any,
+) -> None:
+    import concurrent.futures
+
+    from aiofiles.threadpool import _close_orphan
+
+    p = tmp_path / "f"
+    p.write_bytes(b"x")
+    f = open(p, "rb")  # closed by the code under test
+    ex = concurrent.futures.ThreadPoolExecutor(1)
+    ex.shutdown()
+    _close_orphan(asyncio.get_running_loop(), ex, f)
+    await _until(lambda: f.closed)

@@ -123,10 +123,9 @@ class _Pauses:
     """One loop's side of Rule 4: its tasks waiting in ``pause``, in order, and
     whether a refill is scheduled on it."""
 
-    __slots__ = ("front", "loop", "scheduled", "waiters")
+    __slots__ = ("front", "scheduled", "waiters")  # (no loop: a weak map's value)
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+    def __init__(self) -> None:
         self.scheduled = False
         self.waiters: deque[asyncio.Future[None]] = deque()
         self.front = 0  # woken waiters that found the credit spent, back in front
@@ -140,17 +139,17 @@ _pauses: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pauses] = (
 def _pauses_of(loop: asyncio.AbstractEventLoop) -> _Pauses:
     state = _pauses.get(loop)
     if state is None:
-        state = _pauses[loop] = _Pauses(loop)
+        state = _pauses[loop] = _Pauses()
     return state
 
 
-def _schedule_refill(state: _Pauses) -> None:
+def _schedule_refill(state: _Pauses, loop: asyncio.AbstractEventLoop) -> None:
     if not state.scheduled:
         state.scheduled = True
-        state.loop.call_soon(_refill, state)
+        loop.call_soon(_refill, state, loop)
 
 
-def _refill(state: _Pauses) -> None:
+def _refill(state: _Pauses, loop: asyncio.AbstractEventLoop) -> None:
     """Next loop iteration: a full credit, and the first waiters woken."""
     global _credit
     state.scheduled = False
@@ -165,7 +164,7 @@ def _refill(state: _Pauses) -> None:
             fut.set_result(None)
             budget -= per
     if waiters:
-        _schedule_refill(state)  # the rest: the iteration after
+        _schedule_refill(state, loop)  # the rest: the iteration after
 
 
 def spent() -> bool:
@@ -198,7 +197,8 @@ def inline_allowed() -> bool:
     the same file overtake it."""
     if _credit > 0:
         return True
-    _schedule_refill(_pauses_of(asyncio.get_running_loop()))
+    loop = asyncio.get_running_loop()
+    _schedule_refill(_pauses_of(loop), loop)
     return False
 
 
@@ -207,17 +207,18 @@ async def pause() -> None:
     once if it is not spent."""
     if _credit > 0:
         return
-    state = _pauses_of(asyncio.get_running_loop())
-    fut: asyncio.Future[None] = state.loop.create_future()
+    loop = asyncio.get_running_loop()
+    state = _pauses_of(loop)
+    fut: asyncio.Future[None] = loop.create_future()
     state.waiters.append(fut)
     while True:
-        _schedule_refill(state)
+        _schedule_refill(state, loop)
         await fut
         if _credit > 0:
             return
         # Woken, but those woken before spent it all: back to the front, behind
         # the others woken with this task who found the same.
-        fut = state.loop.create_future()
+        fut = loop.create_future()
         state.waiters.insert(state.front, fut)
         state.front += 1
 

@@ -74,7 +74,9 @@ class _Port:
     )
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        # Weak: the port is the value of a weak mapping keyed by the loop, and
+        # a strong reference back would keep every loop alive (Rule 4).
+        self._loop = weakref.ref(loop)
         self._ready: deque[tuple[list[OnDone], list[Any]]] = deque()
         self._lock = threading.Lock()
         self._scheduled = False
@@ -99,7 +101,10 @@ class _Port:
         if len(ready) > (1 if meets else 0):  # others wait (beyond our reset)
             return False
         if not meets:
-            self._loop.call_soon(self._reset_meets)
+            loop = self._loop()
+            if loop is None:
+                return False
+            loop.call_soon(self._reset_meets)
         self._meets = meets + 1
         return True
 
@@ -119,8 +124,11 @@ class _Port:
             if self._scheduled:
                 return
             self._scheduled = True
+        loop = self._loop()
         try:
-            self._loop.call_soon_threadsafe(self._drain)
+            if loop is None:
+                raise RuntimeError("the loop is gone")
+            loop.call_soon_threadsafe(self._drain)
         except RuntimeError:  # Rule 4: the loop is closed
             with self._lock:
                 self._ready.clear()
@@ -135,24 +143,42 @@ class _Port:
             cell, result = ready.popleft()
             ok, value = result
             result.clear()
-            cell.pop()(ok, value)
+            try:
+                cell.pop()(ok, value)
+            except BaseException:
+                # Rule 3 for the others: what is left is delivered by another
+                # drain; this exception goes on to the loop's handler.
+                if ready:
+                    self._requeue(ready)
+                raise
+
+    def _requeue(self, ready: deque[tuple[list[OnDone], list[Any]]]) -> None:
+        with self._lock:
+            ready.extend(self._ready)
+            self._ready = ready
+            if self._scheduled:
+                return
+            self._scheduled = True
+        loop = self._loop()
+        if loop is not None:
+            loop.call_soon(self._drain)
 
 
 _ports: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Port] = (
     weakref.WeakKeyDictionary()
 )
-_last: tuple[asyncio.AbstractEventLoop | None, _Port | None] = (None, None)
+_last: _Port | None = None  # the last port used (its loop is held weakly)
 
 
 def _port_for(loop: asyncio.AbstractEventLoop) -> _Port:
     global _last
-    last_loop, port = _last
-    if last_loop is loop and port is not None:
+    port = _last
+    if port is not None and port._loop() is loop:
         return port
     port = _ports.get(loop)
     if port is None:
         port = _ports.setdefault(loop, _Port(loop))
-    _last = (loop, port)
+    _last = port
     return port
 
 
@@ -164,20 +190,26 @@ def submit(
     *,
     unbounded: bool = False,
     meet: bool = False,
+    handed: list[bool] | None = None,
 ) -> None:
     """Run ``fn()`` off the loop; call ``on_done(ok, value)`` on ``loop`` after.
 
     ``unbounded=True``: ``fn`` may wait for ever (a FIFO); see ``_executor``
     Rule 7. ``meet=True``: ``on_done`` may run before this returns (Rule 6).
+    ``handed``: a list that gets ``True`` once a worker has the job, so that a
+    caller seeing an exception (a signal's, in a meet's wait) knows the job
+    still runs and ``on_done`` will still come.
     """
     port = _port_for(loop)
     cell = [on_done]  # emptied on the loop: a worker never keeps on_done alive
     if executor is None:
         post = port.post
         if meet and not unbounded and port.may_meet():
-            _meet(port, fn, cell)
+            _meet(port, fn, cell, handed)
             return
         get_pool().submit(fn, lambda result: post(cell, result), unbounded=unbounded)
+        if handed is not None:
+            handed.append(True)
         return
 
     def relay(cf: concurrent.futures.Future[Any]) -> None:
@@ -191,6 +223,8 @@ def submit(
             port.post(cell, [False, exc])
 
     executor.submit(fn).add_done_callback(relay)
+    if handed is not None:
+        handed.append(True)
 
 
 class _Meeting:
@@ -206,7 +240,9 @@ class _Meeting:
         self.result: list[Any] | None = None
 
 
-def _meet(port: _Port, fn: Callable[[], Any], cell: list[OnDone]) -> None:
+def _meet(
+    port: _Port, fn: Callable[[], Any], cell: list[OnDone], handed: list[bool] | None
+) -> None:
     """Rule 6: run ``fn`` in a worker and wait a little for it on the loop."""
     meeting = _Meeting()
 
@@ -220,6 +256,8 @@ def _meet(port: _Port, fn: Callable[[], Any], cell: list[OnDone]) -> None:
         port.post(cell, result)  # the loop gave up: deliver the usual way
 
     dispatched = get_pool().submit(fn, completion)
+    if handed is not None:
+        handed.append(True)
     interrupted = True  # a signal's exception (KeyboardInterrupt) in the wait
     try:
         if dispatched:  # an idle worker has it (else a thread starts: no waiting)

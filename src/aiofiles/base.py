@@ -140,6 +140,7 @@ class AsyncBase(Generic[_T]):
             else:
                 fut.set_exception(value)
 
+        handed: list[bool] = []  # set once a worker has the job
         try:
             _offload.submit(
                 loop,
@@ -148,9 +149,16 @@ class AsyncBase(Generic[_T]):
                 done,
                 unbounded=self._unbounded,
                 meet=self._meet,
+                handed=handed,
             )
         except BaseException:
-            self._give_turn()
+            # A signal's exception can end a meet's wait with the job running:
+            # then ``done`` releases the turn once it has finished (and undoes
+            # a read nobody will see), as for a cancelled task.
+            if handed and not fut.done():
+                fut.cancel()
+            else:
+                self._give_turn()
             raise
         try:
             value = await fut

@@ -166,20 +166,21 @@ def _settle(futures: list[asyncio.Future[Any]], ok: bool, value: Any) -> None:
 class _Coalescer:
     """The queue of one event loop's one-shot calls (Rule 4)."""
 
-    __slots__ = ("__weakref__", "loop", "queue")
+    __slots__ = ("__weakref__", "queue")  # (no loop: a weak mapping's value)
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+    def __init__(self) -> None:
         self.queue: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
 
-    def add(self, call: Callable[[], _R]) -> asyncio.Future[_R]:
-        fut: asyncio.Future[_R] = self.loop.create_future()
+    def add(
+        self, loop: asyncio.AbstractEventLoop, call: Callable[[], _R]
+    ) -> asyncio.Future[_R]:
+        fut: asyncio.Future[_R] = loop.create_future()
         if not self.queue:
-            self.loop.call_soon(self.flush)
+            loop.call_soon(self.flush, loop)
         self.queue.append((call, fut))
         return fut
 
-    def flush(self) -> None:
+    def flush(self, loop: asyncio.AbstractEventLoop) -> None:
         queue, self.queue = self.queue, []
         jobs = max(1, min(COALESCE_JOBS, len(queue) // COALESCE_MIN))
         size = -(-len(queue) // jobs)
@@ -189,7 +190,7 @@ class _Coalescer:
             futures = [fut for _, fut in chunk]
             try:
                 _offload.submit(
-                    self.loop,
+                    loop,
                     None,
                     functools.partial(_run_calls, calls),
                     functools.partial(_settle, futures),
@@ -208,8 +209,8 @@ def _hop(call: Callable[[], _R]) -> asyncio.Future[_R]:
     loop = asyncio.get_running_loop()
     coalescer = _coalescers.get(loop)
     if coalescer is None:
-        coalescer = _coalescers[loop] = _Coalescer(loop)
-    return coalescer.add(call)
+        coalescer = _coalescers[loop] = _Coalescer()
+    return coalescer.add(loop, call)
 
 
 def _io(

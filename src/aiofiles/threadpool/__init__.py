@@ -262,7 +262,18 @@ def _wrapped(f: Any, loop: _Loop, executor: _Executor, newline: str | None) -> A
 
 
 def _close_orphan(loop: asyncio.AbstractEventLoop, executor: _Executor, f: Any) -> None:
-    _offload.submit(loop, executor, f.close, lambda ok, value: None)
+    """Close a file nobody will see, off the loop; in our own pool if the
+    caller's executor no longer takes jobs (it was shut down meanwhile)."""
+    try:
+        _offload.submit(loop, executor, f.close, _ignore)
+    except RuntimeError:
+        if executor is None:
+            raise
+        _offload.submit(loop, None, f.close, _ignore)
+
+
+def _ignore(ok: bool, value: Any) -> None:
+    pass
 
 
 @singledispatch
