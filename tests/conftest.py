@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -90,3 +91,14 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if reports and not pyfuncitem.get_closest_marker("allow_slow_callbacks"):
         pytest.fail("the event loop was blocked:\n" + "\n".join(reports))
     return True
+
+
+async def warm_pool(workers: int = 1) -> None:
+    """Leave ``workers`` idle threads in the pool, so that a meet (``_offload``
+    Rule 6) has a worker to meet."""
+    from aiofiles import _offload
+    from aiofiles._executor import get_pool
+
+    await asyncio.gather(*(_offload.run(time.sleep, 0.001) for _ in range(workers)))
+    await asyncio.sleep(0.01)
+    assert get_pool().statistics().idle >= 1

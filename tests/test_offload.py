@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from aiofiles import _offload
-from aiofiles._executor import get_pool
+from conftest import warm_pool
 
 
 def _collector() -> tuple[list[tuple[bool, Any, int]], Any]:
@@ -27,13 +27,6 @@ def _collector() -> tuple[list[tuple[bool, Any, int]], Any]:
         calls.append((ok, value, threading.get_ident()))
 
     return calls, on_done
-
-
-async def _warm_pool() -> None:
-    """Leave at least one idle worker, so that a meet has someone to meet."""
-    await _offload.run(lambda: None)
-    await asyncio.sleep(0.01)
-    assert get_pool().statistics().idle >= 1
 
 
 async def _until(cond: Any, timeout: float = 5.0) -> None:
@@ -47,7 +40,7 @@ async def _until(cond: Any, timeout: float = 5.0) -> None:
 async def test_every_meet_settles_once_with_its_own_result(delay: float) -> None:
     # Jobs around MEET_WAIT, so that both sides of the race (worker done in
     # time, loop gave up) and the moment in between all happen.
-    await _warm_pool()
+    await warm_pool()
     loop = asyncio.get_running_loop()
     me = threading.get_ident()
     results: list[list[tuple[bool, Any, int]]] = []
@@ -78,7 +71,7 @@ async def test_every_meet_settles_once_with_its_own_result(delay: float) -> None
 
 
 async def test_a_slow_job_holds_the_loop_for_at_most_the_meet_wait() -> None:
-    await _warm_pool()
+    await warm_pool()
     loop = asyncio.get_running_loop()
     calls, on_done = _collector()
     release = threading.Event()
@@ -98,7 +91,7 @@ async def test_a_quick_job_on_an_idle_asyncio_loop_can_be_met(
     # Whether a given meet makes it in time depends on the machine; over many
     # tries at least one does on asyncio, and none ever does on uvloop, whose
     # ready queue is not readable.
-    await _warm_pool()
+    await warm_pool()
     loop = asyncio.get_running_loop()
     met = 0
     for _ in range(200):
@@ -114,7 +107,7 @@ async def test_a_quick_job_on_an_idle_asyncio_loop_can_be_met(
 
 
 async def test_no_meets_while_other_callbacks_are_ready() -> None:
-    await _warm_pool()
+    await warm_pool()
     loop = asyncio.get_running_loop()
     for _ in range(50):
         loop.call_soon(lambda: None)  # somebody else is ready to run
@@ -125,7 +118,7 @@ async def test_no_meets_while_other_callbacks_are_ready() -> None:
 
 
 async def test_meets_in_a_row_are_capped() -> None:
-    await _warm_pool()
+    await warm_pool()
     loop = asyncio.get_running_loop()
     port = _offload._port_for(loop)
     if port._loop_ready is None:  # uvloop: its ready queue is not readable
@@ -141,7 +134,7 @@ async def test_meets_in_a_row_are_capped() -> None:
 async def test_explicit_executors_and_unbounded_jobs_never_meet() -> None:
     import concurrent.futures
 
-    await _warm_pool()
+    await warm_pool()
     loop = asyncio.get_running_loop()
     with concurrent.futures.ThreadPoolExecutor(1) as ex:
         calls, on_done = _collector()
@@ -181,7 +174,7 @@ def test_a_signal_in_a_meets_wait_keeps_the_files_turn(
     overlap: list[bool] = []
 
     async def main() -> None:
-        await _warm_pool()
+        await warm_pool()
         f = await aiofiles.open(p, "rb")
         assert f._meet
         release, running = threading.Event(), threading.Event()

@@ -38,6 +38,7 @@ import aiofiles.tempfile
 from aiofiles import _fastpath, _fileio, _offload
 from aiofiles._executor import get_pool
 from aiofiles.threadpool.binary import AsyncBufferedReader
+from conftest import new_loop, warm_pool
 
 HANG = 20.0  # seconds: only a lost wake-up or completion takes this long
 
@@ -120,11 +121,6 @@ def _likely_meets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_offload, "MEET_WAIT", 0.005)
 
 
-async def _warm_pool() -> None:
-    await asyncio.gather(*(_offload.run(time.sleep, 0.001) for _ in range(4)))
-    await asyncio.sleep(0.01)
-
-
 async def _settle() -> None:
     """Let every job in flight finish and its completion reach the loop."""
     deadline = time.monotonic() + HANG
@@ -135,6 +131,15 @@ async def _settle() -> None:
             break
     for _ in range(5):
         await asyncio.sleep(0)
+
+
+async def _nothing_lost(joined: Any, rest: Any, content: Any, fds: set[str]) -> None:
+    """What the calls returned, then the rest of the file, is the file: in
+    order, nothing lost or doubled; and no descriptor was left open."""
+    assert joined == content[: len(joined)], "a call returned bytes out of order"
+    assert joined + rest == content, "a cancelled read lost or doubled bytes"
+    await _settle()
+    assert _open_fds() <= fds
 
 
 def _open_fds() -> set[str]:
@@ -227,7 +232,7 @@ async def test_many_tasks_on_one_file_keep_order_and_lose_nothing(
     n = 400
     sizes = _sizes(plan, n, seed)
     cancel_at = _cancel_plan(n, seed + 100)
-    await _warm_pool()
+    await warm_pool(4)
     fds = _open_fds()
     f: Any = await aiofiles.open(
         p, "r" if text else "rb", encoding="utf-8" if text else None
@@ -249,10 +254,7 @@ async def test_many_tasks_on_one_file_keep_order_and_lose_nothing(
     finally:
         await f.close()
     joined = ("" if text else b"").join(got)
-    assert joined == content[: len(joined)], "a call returned bytes out of order"
-    assert joined + rest == content, "a cancelled read lost or doubled bytes"
-    await _settle()
-    assert _open_fds() <= fds
+    await _nothing_lost(joined, rest, content, fds)
 
 
 @_bounded
@@ -268,7 +270,7 @@ async def test_many_files_many_tasks_meet_and_deliver_once(
     for i, c in enumerate(contents):
         paths.append(tmp_path / f"f{i}")
         paths[-1].write_bytes(c)
-    await _warm_pool()
+    await warm_pool(4)
     files: list[Any] = [await aiofiles.open(q, "rb") for q in paths]
     rng = random.Random(7)
     calls: list[tuple[int, int]] = [
@@ -366,7 +368,7 @@ async def test_met_calls_cancelled_anywhere_keep_order_and_lose_nothing(
         content = _data(4_000_000, readers)
         p.write_bytes(content)
         big = 256 * 1024 + 1
-    await _warm_pool()
+    await warm_pool(4)
     fds = _open_fds()
     mode = "r" if text else "rb"
     async with aiofiles.open(p, mode, encoding="utf-8" if text else None) as f:
@@ -382,10 +384,7 @@ async def test_met_calls_cancelled_anywhere_keep_order_and_lose_nothing(
                 assert value == len(joined)
             continue
         joined += value
-    assert joined == content[: len(joined)], "a call returned bytes out of order"
-    assert joined + rest == content, "a cancelled read lost or doubled bytes"
-    await _settle()
-    assert _open_fds() <= fds
+    await _nothing_lost(joined, rest, content, fds)
 
 
 # -- exceptions raised by jobs ----------------------------------------------------------
@@ -398,7 +397,7 @@ async def test_job_errors_reach_their_caller_once_and_free_the_turn(
     _likely_meets(monkeypatch)
     p = tmp_path / "f"
     p.write_bytes(b"abc\n" * 1000)
-    await _warm_pool()
+    await warm_pool(4)
     with open(p, "rb") as blocking:
         try:
             blocking.write(b"x")
@@ -425,7 +424,7 @@ async def test_a_job_raising_base_exception_leaves_the_file_usable(
     _likely_meets(monkeypatch)
     p = tmp_path / "f"
     p.write_bytes(b"0123456789")
-    await _warm_pool()
+    await warm_pool(4)
 
     class Stop(BaseException):
         pass
@@ -452,7 +451,7 @@ def test_keyboard_interrupt_from_a_job_escapes_the_loop_and_frees_the_turn(
     p.write_bytes(b"data")
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(_warm_pool())
+        loop.run_until_complete(warm_pool(4))
         f: Any = loop.run_until_complete(aiofiles.open(p, "rb"))
 
         def job() -> None:
@@ -587,7 +586,7 @@ def test_two_loops_in_two_threads_share_the_credit_and_each_wakes_its_own(
                 await _paused_in_order(250, seed * 10 + round_, 3000, False)
 
         try:
-            loop = _new_loop(kind)
+            loop = new_loop(kind)
             try:
                 loop.run_until_complete(asyncio.wait_for(main(), HANG))
             finally:
@@ -613,14 +612,6 @@ def _second_kind() -> str:
     except ImportError:  # pragma: no cover
         return "asyncio"
     return "uvloop"
-
-
-def _new_loop(kind: str) -> asyncio.AbstractEventLoop:
-    if kind == "uvloop":
-        import uvloop
-
-        return uvloop.new_event_loop()
-    return asyncio.new_event_loop()
 
 
 def test_two_loops_in_two_threads_read_their_files_in_order(
@@ -655,7 +646,7 @@ def test_two_loops_in_two_threads_read_their_files_in_order(
                 assert got + await f.read() == content, "lost or doubled"
 
         try:
-            loop = _new_loop(kind)
+            loop = new_loop(kind)
             try:
                 loop.run_until_complete(asyncio.wait_for(main(), HANG))
             finally:
@@ -687,7 +678,7 @@ async def test_cancelled_opens_while_paused_leak_no_descriptor(
     p = tmp_path / "f"
     p.write_bytes(b"hello")
     os.stat(p)  # in the kernel's caches: opens may run inline
-    await _warm_pool()
+    await warm_pool(4)
     fds = _open_fds()
 
     async def open_read_close() -> bytes:
@@ -750,7 +741,7 @@ async def test_a_stuck_job_on_a_regular_file_does_not_hold_the_loop(
     # goes on (a timer fires while the job is stuck), the result comes later.
     p = tmp_path / "f"
     p.write_bytes(b"x")
-    await _warm_pool()
+    await warm_pool(4)
     release = threading.Event()
     async with aiofiles.open(p, "rb") as f:
         assert f._meet
@@ -775,7 +766,7 @@ async def test_file_io_reads_stay_exact_with_meets(
     content = _data(200_000, 4)
     p = tmp_path / "f"
     p.write_bytes(content)
-    await _warm_pool()
+    await warm_pool(4)
     async with aiofiles.open(p, "rb", buffering=0) as f:
         parts = await asyncio.gather(*(f.read(997) for _ in range(210)))
     assert b"".join(parts) == content
