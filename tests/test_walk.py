@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from aiofiles import _offload, _walk
-from aiofiles._walk import ascandir, walk
+from aiofiles.os import ascandir, walk
 
 # -- fixtures and helpers -------------------------------------------------------------
 
@@ -455,3 +455,12 @@ async def test_ascandir_repr(loop_kind: str, tree: Path) -> None:
 
 def test_module_surface() -> None:
     assert _walk.__all__ == ["AsyncScandirIterator", "ascandir", "walk"]
+
+
+def test_walk_is_reached_through_aiofiles_os() -> None:
+    """The names the docs show: ``aiofiles.os.walk`` and ``aiofiles.os.ascandir``."""
+    import aiofiles.os
+
+    assert callable(aiofiles.os.walk)
+    assert callable(aiofiles.os.ascandir)
+    assert aiofiles.os.walk.__module__ == "aiofiles._walk"

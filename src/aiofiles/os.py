@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING
 
 from . import ospath as path
 from ._fastpath import stat_first
+from ._walk import AsyncScandirIterator as AsyncScandirIterator
+from ._walk import ascandir as ascandir
+from ._walk import walk as walk
 from .base import wrap
 
 if TYPE_CHECKING:
