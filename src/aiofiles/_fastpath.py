@@ -14,8 +14,7 @@ Rule 2. Every answer is either exact or ``None`` ("don't know: go off the
         error the blocking call raises.
 Rule 3. The feature switches itself off for the process on the first ``ENOSYS``,
         ``EPERM`` (seccomp filters in containers answer so) or ``EINVAL``.
-Rule 4. Each answer on the loop is paid for from the engine's per-iteration
-        inline credit (``_fileio`` Rule 4) by the time it took, like an inline
+Rule 4. Each answer on the loop is paid for from the loop's budget (``_budget``) by the time it took, like an inline
         open: a long run of cached stats yields to the loop regularly.
 """
 
@@ -131,7 +130,8 @@ def stat_first(
     ``follow_symlinks`` alone is given, and so does every call with an explicit
     ``executor=``: the caller asked for that executor.
     """
-    from ._fileio import STAT_COST, pause, spend_since, spent  # not at import
+    from ._budget import STAT_COST, pause, spent
+    from ._budget import charge_since as spend_since
     from .base import wrap
 
     slow = wrap(func)

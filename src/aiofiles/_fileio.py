@@ -2,61 +2,75 @@
 
 Rules:
 
-Rule 1. Every operation runs on the real blocking file object (``self._file``), so
-        results, positions, ``tell()`` cookies and exceptions are the blocking
-        file's by construction. The engine only decides *where* it runs: inline on
-        the loop thread, or off the loop in the file's turn (``base`` Rules 1-3).
-Rule 2. An operation runs inline only if (a) no other operation on the file is
-        queued or running, and the file was not given an explicit ``executor=``
-        (that executor then gets every call), (b) the file is a regular file wrapped by one of the
-        stdlib's own io classes, (c) the work is bounded (``INLINE_MAX`` bytes at
-        most) and (d) every byte the io stack may fetch from the OS for it lies in
-        the *window*: a byte range known to be in the page cache, learnt from a
-        non-blocking probe (``preadv(RWF_NOWAIT)``) on the loop, or read by the
-        worker after an off-loop read. If the window is stale (pages evicted), the
-        cost is a short stall, never a wrong result (Rule 1).
-Rule 3. Bounds are conservative: a read of ``n`` bytes at position ``p`` touches
-        at most ``[p, p + n + 2 * buffer_size)``; a text read of ``n`` characters
-        at most ``8 * n`` bytes plus two chunks and two buffers; a readline is
-        inline only if a line terminator lies in the window far enough from its
-        end (``_nl_last``), or the window reaches end of file.
-Rule 4. Inline work is paid for in *credit*, one credit for all files: each
-        inline call costs the bytes it moved plus ``CALL_COST`` (an open or a
-        close ``OPEN_COST``). When ``INLINE_CREDIT`` is spent, calls on files go
-        off the loop, in their file's turn (``inline_allowed``), so a later call
-        on a file can never overtake an earlier one; opening a new file waits
-        for the credit instead (``pause``). The refill is scheduled for the next
-        loop iteration. So one loop iteration does at most about
-        ``INLINE_CREDIT`` of inline work, however many files and tasks there
-        are, and timers (a 1 ms ticker) run in between. Opens, closes and
-        cached stats release the GIL, so they are charged by the time they
-        took (``spend_since``). Tasks waiting in ``pause`` queue per loop, in
-        order; each refill wakes as many as the credit is likely to pay for
-        (judged by the last timed charge), not all of them, so a gather of a
-        thousand opens costs a thousand wake-ups, not a thousand per refill.
-Rule 5. A write to a write-only regular file runs inline when the blocking object
-        will take it without touching the OS: for binary files, when it fits in
-        the room left in the ``BufferedWriter``'s buffer (``_wroom``, measured by
-        the worker after every off-loop call as ``tell() - raw.tell()``); for
-        text files, when a *shadow* ``TextIOWrapper`` (same encoding, errors,
-        newline, line buffering, write-through, over a buffer that only counts)
-        shows that the write passes at most ``_wroom`` bytes on to the buffer and
-        does not flush it. Otherwise it goes off the loop. So data reaches the OS,
-        and write errors are raised, at exactly the call where the blocking file
-        does; nothing is ever held on the loop side.
-Rule 6. Closing a read-only regular file is done inline (no data to flush).
-Rule 7. ``tell()`` of a buffered file is an ``lseek`` system call, too dear for
-        every call; the loop side keeps ``_hi``, an upper bound of where the io
-        stack reads next (exact for binary files, ``_per`` bytes per character for
-        text), advanced by what each inline call returned, and asks the file
-        itself only when that bound leaves the window. Any call that does not
-        run inline forgets it (``_hi = -1``) unless the worker measured it.
+Rule 1. Every operation runs on the real blocking file object, so results,
+        positions, ``tell()`` cookies and exceptions are the blocking file's by
+        construction. The engine only decides *where* a call runs: inline on the
+        loop thread, or off the loop in the file's turn (``base`` Rules 1-3).
+Rule 2. A call is judged when its turn comes (``base`` Rule 1): a call made
+        while the file is idle is judged at once, a queued one when the calls
+        before it are done; either may then run inline. It runs inline only if
+        (a) the file was not given an explicit ``executor=`` (that executor then
+        gets every call) and is a regular file under the standard library's own
+        io classes, (b) the work is bounded (``INLINE_MAX`` bytes), (c) every
+        byte the io stack may fetch for it is proven to be in the page cache
+        (the *window*, Rule 7), and (d) the loop's budget allows (``_budget``).
+Rule 3. Bounds are conservative: a read of ``n`` bytes at position ``p`` fetches
+        at most ``[p, p + n + 2 * buffer_size)``; a text read of ``n``
+        characters at most ``per * n`` bytes more, where ``per`` is a bound
+        known for the codec and error handler (utf-8, utf-16, utf-32, ascii,
+        latin-1 with a handler that yields a character for every bad
+        sequence). Reads with no such bound (``read()``, ``readlines()``, a
+        ``readline()`` with no line end in the window, any read under
+        ``errors="ignore"`` or another codec) run inline only when ``fstat`` of
+        the open file, taken at the call, shows that what is left to read is at
+        most ``INLINE_MAX`` bytes and cached.
+Rule 4. Writes run inline only on write-only regular files, and only when the
+        blocking object takes them without touching the OS: a binary write that
+        fits in the room left in the ``BufferedWriter`` (``_wroom``); a text
+        write that the text layer keeps in its own pending buffer (a *shadow*
+        ``TextIOWrapper`` over a buffer that only counts shows that nothing is
+        passed on). So data reaches the OS, and errors are raised, at exactly
+        the call where the blocking file does.
+Rule 5. Closing is inline only for a read-only regular file (nothing to flush)
+        that ``fstat`` at the close shows still linked (the last close of an
+        unlinked file frees its pages, which can take long).
+Rule 6. ``seek`` and ``tell`` are inline on read-only binary files (an
+        ``lseek``), and ``tell`` on any file with nothing written pending.
+Rule 7. The loop side keeps only what the library itself changes, updated in
+        one place, and throws it away when something it did not see may have
+        changed it:
+        - ``_hi``, where the io stack reads next (exact for binary files, an
+          upper bound for text): moved by ``_advance`` after every inline call,
+          re-measured by the worker after every off-loop call, and no longer
+          kept at all once the caller holds something that can move the file
+          without us (``fileno()``, ``raw``, ``buffer``, ``detach()``): it is
+          then read from the object at every call.
+        - the window ``[start, end)``: bytes a ``preadv(RWF_NOWAIT)`` probe, or
+          the worker, read a moment ago, with the last line end in it. Whether
+          the window reaches end of file is never kept: the size comes from
+          ``fstat`` at the call that needs it. Only sequential reads look ahead
+          (512 KiB); after a ``seek`` a probe covers only what the next read may
+          fetch, so random reads pull no more from the OS than the blocking
+          file does, give or take a buffer.
+        - ``_wroom`` and the shadow: every write through the file passes them;
+          every off-loop call re-measures them; an error, or an escape as above,
+          turns inline writes off for good.
+        - a file system that refuses ``RWF_NOWAIT`` is remembered by device
+          number, not for the process.
+        The text undo cookie (Rule 8) is taken in the job and travels with its
+        result; it is never stored.
 Rule 8. A read that went off the loop and whose task was cancelled before it
-        resumed is undone in the same turn (``base`` Rule 4): the position goes back by what it
-        consumed (binary) or to the cookie the worker took before it (text), so
-        the next read returns the same bytes. Only files the engine knows
-        (regular files) are undone; a pipe's bytes, once read, are gone, as with
-        aiofiles 25.1.
+        resumed is undone in the same turn (``base`` Rule 4): the position goes
+        back by what it consumed (binary) or to the cookie the worker took just
+        before it (text; not when text written by the caller is still pending,
+        since ``tell()`` would flush it: see the documented differences). On
+        pipes, FIFOs, ttys and the standard streams the bytes are kept in a
+        push-back that the next reads serve first.
+Rule 9. Inline calls use the io classes' own C methods, looked up when this
+        module is imported. A blocking-call detector that patches
+        ``read``/``write`` of the io classes (BlockBuster) therefore sees only
+        the off-loop calls, which are the ones that can block. A method found
+        already patched at import is not called inline at all.
 """
 
 from __future__ import annotations
@@ -70,13 +84,14 @@ import os
 import stat
 import tempfile
 import threading
-import weakref
-from collections import deque
+import types
 from collections.abc import Callable, Coroutine, Iterable
 from time import perf_counter
 from types import TracebackType
 from typing import Any, TypeVar
 
+from . import _budget
+from ._budget import CALL_COST, OPEN_COST
 from .base import AsyncBase
 
 _T = TypeVar("_T")
@@ -85,11 +100,44 @@ _T = TypeVar("_T")
 _TempWrapper: Any = getattr(tempfile, "_TemporaryFileWrapper", None)
 
 INLINE_MAX = 256 * 1024  #: largest read done on the loop thread
-INLINE_CREDIT = 256 * 1024  #: inline work (bytes) one loop iteration may do
-CALL_COST = 256  #: credit each inline call costs besides its bytes
-WINDOW = 512 * 1024  #: bytes the worker or a probe looks ahead
+WINDOW = 512 * 1024  #: bytes a sequential reader's probe or worker looks ahead
 
-_nowait_broken = False  # set once the OS refuses RWF_NOWAIT
+_local = _budget._local  # the hot paths read the budget without a call
+
+
+def _c_method(cls: type, name: str) -> Any:
+    """``cls.name`` if it is still the C method (Rule 9), else ``None``."""
+    m = cls.__dict__.get(name)
+    return m if isinstance(m, types.MethodDescriptorType) else None
+
+
+_READ = {
+    cls: _c_method(cls, "read")
+    for cls in (io.BufferedReader, io.BufferedRandom, io.TextIOWrapper, io.FileIO)
+}
+_WRITE = {cls: _c_method(cls, "write") for cls in (io.BufferedWriter, io.TextIOWrapper)}
+_BUFFERED_READ = _READ[io.BufferedReader]  # text read() calls buffer.read()
+
+# Bytes one character may take, per codec, when the error handler gives at
+# least one character for every bad sequence (Rule 3).
+_PER_CHAR = {
+    "utf-8": 4,
+    "utf-8-sig": 4,
+    "ascii": 1,
+    "latin-1": 1,
+    "iso8859-1": 1,
+    "utf-16": 4,
+    "utf-16-le": 4,
+    "utf-16-be": 4,
+    "utf-32": 4,
+    "utf-32-le": 4,
+    "utf-32-be": 4,
+}
+_BOUNDED_ERRORS = frozenset(
+    ("strict", "replace", "surrogateescape", "backslashreplace", "surrogatepass")
+)
+
+_nowait_refused: set[int] = set()  # devices whose file system refuses RWF_NOWAIT
 _scratch = threading.local()
 
 
@@ -99,133 +147,12 @@ def _buffer_size(buffered: Any) -> int:
     return size if 0 < size <= 64 * 1024 * 1024 else 1024 * 1024
 
 
-def scan_window(
-    fd: int, pos: int, size: int, patterns: tuple[bytes, ...], margin: int
-) -> tuple[int, int, bool, int]:
-    """Read ``size`` bytes at ``pos`` (blocking; for workers) and describe them.
-
-    Returns ``(start, end, eof, nl_last)``: the cached range, whether it reaches
-    end of file, and the absolute offset of the last line terminator lying at
-    least ``margin`` bytes before ``end`` (``-1`` if none).
-    """
-    data = os.pread(fd, size, pos)
-    return _describe(data, len(data), pos, len(data) < size, patterns, margin)
-
-
-OPEN_COST = 4 * 1024  #: credit an inline open or close costs (a few us)
-STAT_COST = 2 * 1024  #: credit a cached stat (openat2 + fstat) costs
-CREDIT_PER_SECOND = INLINE_CREDIT / 0.0005  #: for calls charged by time: 0.5 ms
-_credit = INLINE_CREDIT  # Rule 4: shared by every file and task
-_last_cost = OPEN_COST  # the last charge made by time (spend_since)
-
-
-class _Pauses:
-    """One loop's side of Rule 4: its tasks waiting in ``pause``, in order, and
-    whether a refill is scheduled on it."""
-
-    __slots__ = ("front", "scheduled", "waiters")  # (no loop: a weak map's value)
-
-    def __init__(self) -> None:
-        self.scheduled = False
-        self.waiters: deque[asyncio.Future[None]] = deque()
-        self.front = 0  # woken waiters that found the credit spent, back in front
-
-
-_pauses: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pauses] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _pauses_of(loop: asyncio.AbstractEventLoop) -> _Pauses:
-    state = _pauses.get(loop)
-    if state is None:
-        state = _pauses[loop] = _Pauses()
-    return state
-
-
-def _schedule_refill(state: _Pauses, loop: asyncio.AbstractEventLoop) -> None:
-    if not state.scheduled:
-        state.scheduled = True
-        loop.call_soon(_refill, state, loop)
-
-
-def _refill(state: _Pauses, loop: asyncio.AbstractEventLoop) -> None:
-    """Next loop iteration: a full credit, and the first waiters woken."""
-    global _credit
-    state.scheduled = False
-    state.front = 0
-    _credit = INLINE_CREDIT
-    waiters = state.waiters
-    budget = INLINE_CREDIT
-    per = _last_cost if _last_cost > OPEN_COST else OPEN_COST
-    while waiters and budget > 0:
-        fut = waiters.popleft()
-        if not fut.done():  # (a cancelled waiter is skipped)
-            fut.set_result(None)
-            budget -= per
-    if waiters:
-        _schedule_refill(state, loop)  # the rest: the iteration after
-
-
-def spent() -> bool:
-    """Is the inline credit used up (Rule 4)?"""
-    return _credit <= 0
-
-
-def spend(cost: int) -> None:
-    global _credit
-    _credit -= cost
-
-
-def spend_since(start: float, floor: int) -> None:
-    """Charge an inline open, close or stat by the loop time it took since
-    ``start`` (``perf_counter()``), at least ``floor`` (Rule 4): such a call
-    releases the GIL, and winning it back from busy workers can take far
-    longer than the system call itself."""
-    global _credit, _last_cost
-    cost = int((perf_counter() - start) * CREDIT_PER_SECOND)
-    if cost < floor:
-        cost = floor
-    _credit -= cost
-    _last_cost = cost
-
-
-def inline_allowed() -> bool:
-    """May a file call run inline now (Rule 4)? If the credit is spent, the
-    refill is scheduled for the next loop iteration and the call goes off the
-    loop, in the file's turn: that suspends it without letting a later call on
-    the same file overtake it."""
-    if _credit > 0:
-        return True
-    loop = asyncio.get_running_loop()
-    _schedule_refill(_pauses_of(loop), loop)
-    return False
-
-
-async def pause() -> None:
-    """Wait, in order, until the credit is refilled for this task (Rule 4); at
-    once if it is not spent."""
-    if _credit > 0:
-        return
-    loop = asyncio.get_running_loop()
-    state = _pauses_of(loop)
-    fut: asyncio.Future[None] = loop.create_future()
-    state.waiters.append(fut)
-    while True:
-        _schedule_refill(state, loop)
-        await fut
-        if _credit > 0:
-            return
-        # Woken, but those woken before spent it all: back to the front, behind
-        # the others woken with this task who found the same.
-        fut = loop.create_future()
-        state.waiters.insert(state.front, fut)
-        state.front += 1
-
-
 def _describe(
-    data: Any, n: int, pos: int, eof: bool, patterns: tuple[bytes, ...], margin: int
-) -> tuple[int, int, bool, int]:
+    data: Any, n: int, pos: int, patterns: tuple[bytes, ...], margin: int
+) -> tuple[int, int, int]:
+    """``(start, end, nl_last)`` of ``n`` bytes read at ``pos``: ``nl_last`` is
+    the offset of the last line terminator at least ``margin`` bytes before
+    ``end``, or -1."""
     nl_last = -1
     limit = n - margin
     if limit > 0:
@@ -233,23 +160,33 @@ def _describe(
             i = data.rfind(pattern, 0, limit)
             if i > nl_last:
                 nl_last = i
-    return pos, pos + n, eof, (pos + nl_last if nl_last >= 0 else -1)
+    return pos, pos + n, (pos + nl_last if nl_last >= 0 else -1)
+
+
+def scan_window(
+    fd: int, pos: int, size: int, patterns: tuple[bytes, ...], margin: int
+) -> tuple[int, int, int]:
+    """Read ``size`` bytes at ``pos`` (blocking: for workers) and describe them."""
+    data = os.pread(fd, size, pos)
+    return _describe(data, len(data), pos, patterns, margin)
 
 
 def probe_window(
-    fd: int, pos: int, patterns: tuple[bytes, ...], margin: int
-) -> tuple[int, int, bool, int] | None:
-    """Learn without blocking how much at ``pos`` is in the page cache."""
-    global _nowait_broken
-    if _nowait_broken:
+    fd: int, dev: int, pos: int, size: int, patterns: tuple[bytes, ...], margin: int
+) -> tuple[tuple[int, int, int], bool] | None:
+    """Learn without blocking how much of ``size`` bytes at ``pos`` is in the page
+    cache: ``(window, at_eof)``, or ``None``. ``at_eof`` is true only for this
+    moment (Rule 7)."""
+    if dev in _nowait_refused:
         return None
     buf = getattr(_scratch, "buf", None)
-    if buf is None:
-        buf = _scratch.buf = bytearray(WINDOW)
+    if buf is None or len(buf) < size:
+        buf = _scratch.buf = bytearray(max(size, 64 * 1024))
+    view = memoryview(buf)[:size]
     try:
-        n = os.preadv(fd, [buf], pos, os.RWF_NOWAIT)
+        n = os.preadv(fd, [view], pos, os.RWF_NOWAIT)
         eof = False
-        if n < WINDOW:
+        if n < size:
             try:
                 eof = os.preadv(fd, [bytearray(1)], pos + n, os.RWF_NOWAIT) == 0
             except BlockingIOError:
@@ -258,11 +195,13 @@ def probe_window(
         return None
     except OSError as exc:
         if exc.errno in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
-            _nowait_broken = True
+            _nowait_refused.add(dev)  # this file system, not the process
         return None
+    finally:
+        view.release()
     if n == 0 and not eof:
         return None
-    return _describe(buf, n, pos, eof, patterns, margin)
+    return _describe(buf, n, pos, patterns, margin), eof
 
 
 class _Unset(int):
@@ -301,6 +240,19 @@ def given(args: tuple[Any, ...]) -> tuple[Any, ...]:
     return args if n == len(args) else args[:n]
 
 
+_INTS = (int, _Unset)
+
+
+def _live_read_patched() -> bool:
+    """Has something replaced ``io.BufferedReader.read`` since import (Rule 9)?"""
+    return io.BufferedReader.__dict__.get("read") is not _BUFFERED_READ
+
+
+# What a read-kind call is, for ``_inline_read``: its bound comes from a size
+# argument, from the buffer (read1, peek) or from what is left of the file.
+_SIZED, _BUFFER, _REST, _LINE = range(4)
+
+
 class AsyncFile(AsyncBase[_T]):
     """The common methods of every async file class (see the module rules)."""
 
@@ -315,46 +267,52 @@ class AsyncFile(AsyncBase[_T]):
         super().__init__(file, loop, executor)
         # Every attribute the hot paths read is made here, always in this order,
         # so that instances share one layout (CPython specialises on it).
-        self._hi = -1  # upper bound of where the io stack reads next (Rule 7)
-        self._win_start = 0  # the window (Rule 2): [start, end) is cached
+        self._hi = -1  # where the io stack reads next, or -1: ask it (Rule 7)
+        self._win_start = 0  # the window (Rule 7): [start, end) was cached
         self._win_end = -1
-        self._win_eof = False
         self._nl_last = -1  # last line terminator far enough inside the window
-        self._per = 1  # bytes one returned item (byte or character) may stand for
+        self._per = 1  # bytes one returned item may stand for; 0: no bound
         self._margin = 0  # bytes the io stack may fetch beyond what it returns
-        self._rkind = 0  # 0: no inline reads, 1: buffered binary, 2: text, 3: FileIO
+        self._rkind = 0  # 0: none, 1: buffered binary, 2: text, 3: FileIO
+        self._rd: Any = None  # the C ``read`` of the io object (Rule 9)
+        self._random = 0  # reads left before a read may look ahead (Rule 7)
         self._fd = -1
+        self._dev = -1
         self._bufpos: Callable[[], int] | None = None
         self._bufsize = 0
         self._patterns: tuple[bytes, ...] = ()
-        self._wroom = -1  # bytes the BufferedWriter takes without I/O (Rule 5)
+        self._wroom = -1  # bytes the BufferedWriter takes without I/O (Rule 4)
         self._wkind = 0  # 0: no inline writes, 1: binary, 2: text
+        self._wr: Any = None  # the C ``write`` of the io object (Rule 9)
         self._wbufsize = 0
-        self._shadow: Any = None  # text: the shadow TextIOWrapper (Rule 5)
+        self._shadow: Any = None  # text: the shadow TextIOWrapper (Rule 4)
         self._counter: _Counter | None = None
         self._resync_shadow = True  # cleared around writes, which the shadow saw
-        self._dirty = False  # a + mode file may hold written data not yet flushed
-        self._inline_close = False
-        self._cookie: int | None = None  # text position before an off-loop read
-        self._pipe = False  # a pipe, FIFO, tty or socket under a stdlib io object
+        self._dirty = False  # written data may be pending in the io stack
+        self._seekable_ro = False  # a read-only binary regular file (Rule 6)
+        self._close_ro = False  # a read-only regular file (Rule 5)
+        self._escaped = False  # the caller holds the fd, raw or buffer (Rule 7)
+        self._pipe = False  # a pipe, FIFO, tty or socket, or a standard stream
+        self._raw_io = False  # ... read through a raw FileIO (reads return early)
         self._pushback: Any = None  # what orphaned reads of a pipe took (Rule 8)
+        self._pushback_of: Any = None  # the object the push-back was read from
         self._into: Any = None  # the buffer of the last off-loop readinto
         self._nl = "\n"  # the text line terminator, "" for universal
         if not self._engine_ok:
             self._unbounded = True  # stdio: the terminal may wait for ever
-        elif executor is None:  # an explicit executor gets every call
-            try:
-                self._setup_engine(file)
-            except Exception:  # an odd object: everything goes off the loop
-                self._rkind = 0
-                self._wkind = 0
+            self._pipe = True
+            return
+        try:
+            self._setup_engine(file, inline=executor is None)
+        except Exception:  # an odd object: everything goes off the loop
+            self._stop_engine()
 
     # -- engine set-up --------------------------------------------------------
 
-    def _setup_engine(self, f: Any) -> None:
+    def _setup_engine(self, f: Any, inline: bool) -> None:
         cls = type(f)
         wrapped = cls is _TempWrapper  # NamedTemporaryFile: learn from its file
-        if wrapped:  # (calls still go through the wrapper, as they must)
+        if wrapped:
             f = f.file
             cls = type(f)
         if cls is io.TextIOWrapper:
@@ -386,26 +344,26 @@ class AsyncFile(AsyncBase[_T]):
         if type(raw) is not io.FileIO or raw.closed:
             return
         fd = raw.fileno()
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            self._pipe = f.readable()
+        st = os.fstat(fd)
+        readable = f.readable()
+        if not stat.S_ISREG(st.st_mode):
+            self._pipe = readable
+            self._raw_io = buffered is None
             self._unbounded = True  # a FIFO, pipe or tty may block for ever
             return
         self._fd = fd
-        self._meet = True  # a regular file: its jobs may be met (_offload Rule 6)
-        readable = f.readable()
+        self._dev = st.st_dev
         writable = f.writable()
         if readable:
             if text:
                 self._rkind = 2
-                self._bufpos = buffered.tell  # pyright: ignore[reportOptionalMemberAccess]
+                self._bufpos = buffered.tell
                 self._margin = 2 * bufsize + 2 * chunk
                 if "\r\n".encode(f.encoding) == b"\r\n":  # ASCII-compatible codec
-                    self._patterns = (
-                        b"\n",
-                    )  # ends a line for newline None, "" and "\n"
-                self._per = (
-                    4 if codecs.lookup(f.encoding).name.startswith("utf-8") else 8
-                )
+                    self._patterns = (b"\n",)  # ends a line for None, "" and "\n"
+                name = codecs.lookup(f.encoding).name
+                per = _PER_CHAR.get(name, 0)
+                self._per = per if f.errors in _BOUNDED_ERRORS else 0
             elif buffered is not None:
                 self._rkind = 1
                 self._bufpos = f.tell
@@ -414,17 +372,26 @@ class AsyncFile(AsyncBase[_T]):
             else:
                 self._rkind = 3
                 self._bufpos = f.tell
-                self._margin = 0  # no patterns: FileIO lines never run inline
             self._bufsize = bufsize
+            self._seekable_ro = not text and not writable
+        if not inline:
+            return  # (the kinds above still serve the undo of Rule 8)
+        if readable:
+            self._rd = _READ.get(cls)
+            if self._rd is not None:
+                self._rd = self._rd.__get__(
+                    f, cls
+                )  # (both arguments: 3.12.1 crashes on one)
         if writable and not readable and type(buffered) is io.BufferedWriter:
             self._wbufsize = bufsize
-            if text:
-                self._wkind = 2
-                self._new_shadow(buffered.tell())
-            else:
-                self._wkind = 1
-            self._wroom = bufsize - (buffered.tell() - raw.tell())
-        self._inline_close = readable and not writable and not wrapped  # (unlinks)
+            self._wr = _WRITE.get(cls)
+            if self._wr is not None:
+                self._wr = self._wr.__get__(f, cls)
+                self._wkind = 2 if text else 1
+                if text:
+                    self._new_shadow(buffered.tell())
+                self._wroom = bufsize - (buffered.tell() - raw.tell())
+        self._close_ro = readable and not writable and not wrapped  # (unlinks)
 
     def _newline_hint(self, newline: str | None) -> None:
         """Told by ``open()``: the ``newline=`` the text file was opened with."""
@@ -433,88 +400,116 @@ class AsyncFile(AsyncBase[_T]):
         if self._patterns and newline in ("\r", "\r\n"):
             self._patterns = (newline.encode("ascii"),)
 
-    def _set_window(self, window: tuple[int, int, bool, int] | None) -> None:
-        if window is not None:
-            self._win_start, self._win_end, self._win_eof, self._nl_last = window
+    def _escape(self) -> None:
+        """The caller got hold of something that can move the file without us
+        (Rule 7): keep no position, and write nothing inline from now on."""
+        self._escaped = True
+        self._hi = -1
+        self._wkind = 0
+        self._wroom = -1
 
-    # -- inline decisions (Rules 2-4) ---------------------------------------------
+    def _stop_engine(self) -> None:
+        """No more inline calls (closed, detached, or never set up)."""
+        self._rkind = 0
+        self._rd = None
+        self._wkind = 0
+        self._wroom = -1
+        self._hi = -1
+        self._seekable_ro = False
+        self._close_ro = False
 
-    def _read_pos(self, held: bool = False) -> int:
-        """Where the io stack reads next (exactly), or -1 if inline reading is off.
-        ``held``: the caller holds the file's turn (so ``_busy`` is its own)."""
-        if (self._busy and not held) or not self._rkind or self._dirty:
+    # -- inline decisions (Rules 2, 3, 7) ----------------------------------------
+
+    def _pos(self) -> int:
+        """Where the io stack reads next, asked of the object; -1: no inline."""
+        if self._rd is None or self._dirty:
             return -1  # (a dirty file would flush its writes on the loop thread)
         try:
-            self._hi = pos = self._bufpos()  # type: ignore[misc]
+            return self._bufpos()  # type: ignore[misc]
         except Exception:  # closed, detached: the real call will say so
-            self._hi = -1
             return -1
-        return pos
 
-    def _covered(self, pos: int, need: int) -> bool:
+    def _cached(self, pos: int, need: int) -> bool:
         """May the io stack fetch ``need`` bytes from ``pos`` without blocking?"""
-        if pos < 0:
-            return False
-        if self._win_start <= pos and (pos + need <= self._win_end or self._win_eof):
+        if self._win_start <= pos and pos + need <= self._win_end:
             return True
-        self._set_window(probe_window(self._fd, pos, self._patterns, self._margin))
-        return self._win_start <= pos and (pos + need <= self._win_end or self._win_eof)
+        size = need if self._random else max(need, WINDOW)
+        found = probe_window(
+            self._fd, self._dev, pos, size, self._patterns, self._margin
+        )
+        if found is None:
+            return False
+        window, eof = found
+        self._win_start, self._win_end, self._nl_last = window
+        return pos + need <= self._win_end or eof
 
-    def _read_bound(self, size: int) -> int:
-        """Bytes the io stack may fetch to serve ``read(size)`` (Rule 3)."""
-        return self._per * size + self._margin
+    def _rest_cached(self, pos: int) -> bool:
+        """Is all that is left from ``pos`` small and cached? (``fstat`` now)."""
+        try:
+            size = os.fstat(self._fd).st_size
+        except OSError:
+            return False
+        rest = size - pos
+        if rest > INLINE_MAX:
+            return False
+        return self._cached(pos, max(rest, 0) + 1)
 
-    def _inline_read_ok(self, size: int | None, held: bool = False) -> bool:
-        pos = self._read_pos(held)
+    def _inline_read(self, kind: int, size: Any) -> bool:
+        """Is this read bounded and cached (Rules 2, 3)? The caller holds the
+        turn or the file is idle."""
+        pos = self._pos()
         if pos < 0:
             return False
-        if size is None or size < 0:
-            if not (self._win_start <= pos and self._win_eof):
-                try:  # too much to read inline? fstat says so without a probe
-                    if os.fstat(self._fd).st_size - pos > INLINE_MAX:
-                        return False
-                except OSError:
-                    return False
-            if not self._covered(pos, 0):
+        self._keep_hi(pos)
+        if kind == _SIZED:
+            if size is None or (type(size) in _INTS and size < 0):
+                kind = _REST
+                if self._rkind == 2 and _live_read_patched():
+                    return False  # text read() calls buffer.read() (Rule 9)
+            elif type(size) not in _INTS or size > INLINE_MAX:
                 return False
-            return self._win_eof and self._win_end - pos <= INLINE_MAX
-        if size > INLINE_MAX:
-            return False
-        return self._covered(pos, self._read_bound(size))
+            elif not self._per:  # no bytes-per-character bound (Rule 3)
+                return self._rest_cached(pos)
+            else:
+                return self._cached(pos, self._per * size + self._margin)
+        if kind == _BUFFER:
+            return self._cached(pos, self._bufsize + self._margin)
+        if kind == _LINE:
+            if self._rkind == 3:  # FileIO.readline makes one system call per byte
+                return False
+            if self._win_start <= pos <= self._nl_last:
+                return True
+            if self._cached(pos, 0) and self._win_start <= pos <= self._nl_last:
+                return True
+        return self._rest_cached(pos)
 
-    def _inline_readline_ok(self, size: int | None, held: bool = False) -> bool:
-        if self._rkind == 3:  # FileIO.readline makes one system call per byte
-            return False
-        if size is not None and size >= 0:
-            return self._inline_read_ok(size, held)
-        pos = self._read_pos(held)
-        if pos < 0:
-            return False
-        if self._line_in_window(pos):
-            return True
-        self._set_window(probe_window(self._fd, pos, self._patterns, self._margin))
-        return self._line_in_window(pos)
-
-    def _line_in_window(self, pos: int) -> bool:
-        """Does the window hold a whole line from ``pos`` (Rule 3)?"""
-        if self._win_start > pos:
-            return False
-        if pos <= self._nl_last:
-            return True
-        return self._win_eof and self._win_end - pos <= INLINE_MAX
+    def _keep_hi(self, pos: int) -> None:
+        """Keep ``pos`` as where the io stack reads next, if Rule 7 lets us."""
+        self._hi = (
+            pos if self._per and self._rd is not None and not self._escaped else -1
+        )
 
     def _advance(self, n: int) -> None:
-        """Account for an inline call that returned ``n`` bytes or characters."""
-        global _credit
-        if self._hi >= 0:
-            self._hi += self._per * n
-        _credit -= n + CALL_COST
+        """The one place an inline read moves the loop side's state (Rule 7)."""
+        hi = self._hi
+        self._keep_hi(hi + self._per * n if hi >= 0 else -1)
+        if self._random:
+            self._random -= 1
+        _local.budget.credit -= n + CALL_COST
 
-    # -- off-loop calls ---------------------------------------------------------------
+    async def _budget_ok(self) -> bool:
+        """Wait for the loop's budget, holding the turn (``_budget`` Rule 5)."""
+        if _local.budget.credit <= 0:
+            await _budget.pause()
+        return True
+
+    # -- off-loop calls -----------------------------------------------------------
 
     def _new_shadow(self, position: int) -> None:
         """(Re)make the shadow of a text file whose buffer is at ``position``."""
         f = self._file
+        if type(f) is _TempWrapper:
+            f = f.file
         self._counter = counter = _Counter(position)
         self._shadow = io.TextIOWrapper(
             counter,  # pyright: ignore[reportArgumentType]
@@ -528,30 +523,35 @@ class AsyncFile(AsyncBase[_T]):
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(*args)`` off the loop in this file's turn."""
         await self._take_turn()
+        return await self._off(fn, args)
+
+    def _off(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """``fn(*args)`` off the loop; the caller holds the turn (released by
+        what this returns when awaited)."""
         self._hi = -1
         name = getattr(fn, "__name__", "")
         if name in _WRITES:
             self._dirty = True
         elif name in _FLUSHES:
             self._dirty = False
-        job = self._job(fn, args)
-        if not self._wkind:
-            return await self._in_turn(job)
-        self._wroom = -1
-        return await self._in_turn(self._measuring(job), self._measured)
-
-    def _job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Callable[[], Any]:
         args = given(args)
-        return lambda: fn(*args)
+        if not self._wkind:
+            return self._in_turn(lambda: fn(*args))
+        self._wroom = -1
+        return self._in_turn(self._measuring(fn, args), self._measured)
 
-    def _measuring(self, job: Callable[[], Any]) -> Callable[[], Any]:
-        """``job``, then the room left in the BufferedWriter and its position."""
+    def _measuring(
+        self, fn: Callable[..., Any], args: tuple[Any, ...]
+    ) -> Callable[[], Any]:
+        """``fn(*args)``, then the room left in the BufferedWriter and its position."""
         f = self._file
+        if type(f) is _TempWrapper:
+            f = f.file
         buffered = f.buffer if self._wkind == 2 else f
         bufsize = self._wbufsize
 
         def run() -> Any:
-            result = job()
+            result = fn(*args)
             try:
                 pos = buffered.tell()
                 room = bufsize - (pos - buffered.raw.tell())
@@ -567,58 +567,78 @@ class AsyncFile(AsyncBase[_T]):
             self._wroom = -1
             raise value
         result, room, pos = value
-        self._wroom = room
-        if self._wkind == 2 and self._resync_shadow and pos >= 0:
-            self._new_shadow(pos)  # seek, flush, tell ...: the pending text is gone
+        if self._wkind:
+            self._wroom = room
+            if self._wkind == 2 and self._resync_shadow and pos >= 0:
+                self._new_shadow(pos)  # seek, flush, tell ...: the pending is gone
         self._resync_shadow = True
         return result
 
-    async def _call_read(
+    async def _read(
         self,
+        kind: int,
         fn: Callable[..., Any],
         *args: Any,
         consumes: bool = True,
-        ahead: bool = True,
+        bound: int | None = None,
     ) -> Any:
-        """Like ``_call`` for reads: the worker also reads the next window ahead,
-        unless ``ahead`` is false (after a large read the next one will not be
-        served from a window anyway)."""
+        """A read that did not take the hot path: take the turn, judge it there
+        (Rule 2), then run it inline or off the loop."""
         await self._take_turn()
-        return await self._read_in_turn(fn, args, consumes, ahead)
+        try:
+            if self._rd is not None and self._rkind:
+                await self._budget_ok()
+                size = bound if bound is not None else args[0] if args else None
+                if self._inline_read(kind, size):
+                    result = fn(*given(args))
+                    self._advance(_consumed(result) if consumes else 0)
+                    self._give_turn()
+                    return result
+        except BaseException:
+            self._give_turn()
+            raise
+        return await self._read_off(fn, args, consumes, kind == _SIZED)
 
-    async def _read_in_turn(
+    def _read_off(
         self,
         fn: Callable[..., Any],
         args: tuple[Any, ...],
-        consumes: bool = True,
-        ahead: bool = True,
+        consumes: bool,
+        sized: bool,
     ) -> Any:
         """The read ``fn(*args)`` off the loop; the caller holds the turn."""
         self._hi = -1
-        was_dirty, self._dirty = self._dirty, False  # reading flushes what was written
+        was_dirty = self._dirty
+        if self._rkind != 2:
+            self._dirty = False  # a binary read flushes what was written first
         if self._pipe:
             job = self._pipe_job(fn, given(args))
-            return await self._in_turn(job, None, self._stash if consumes else None)
-        job = self._job(fn, args)
+            return self._in_turn(job, None, self._stash if consumes else None)
+        args = given(args)
         if not self._rkind:
-            return await self._in_turn(job)
+            return self._in_turn(lambda: fn(*args))
         fd, bufpos, patterns, margin = (
             self._fd,
             self._bufpos,
             self._patterns,
             self._margin,
         )
-        # A cookie to undo a cancelled read (Rule 8); not on a dirty file, whose
-        # tell() would flush its writes first and change what the read returns.
+        ahead = sized and not self._random and self._rd is not None
+        if self._random:
+            self._random -= 1
+        # A cookie to undo a cancelled text read (Rule 8); not while written
+        # text may be pending: tell() would flush it and change the file.
         tell = self._file.tell if self._rkind == 2 and not was_dirty else None
+        cookie: list[Any] = [None]
 
         def read_and_look_ahead() -> Any:
-            if tell is not None:  # where to come back to if the task is gone
+            mark = None
+            if tell is not None:
                 try:
-                    self._cookie = tell()
+                    mark = tell()
                 except Exception:
-                    self._cookie = None
-            result = job()
+                    mark = None
+            result = fn(*args)
             try:
                 pos = bufpos()  # type: ignore[misc]
                 window = (
@@ -626,19 +646,22 @@ class AsyncFile(AsyncBase[_T]):
                 )
             except Exception:
                 pos, window = -1, None
-            return result, pos, window
+            return result, pos, window, mark
 
         def apply(ok: bool, value: Any) -> Any:
             if not ok:
                 raise value
-            result, pos, window = value
-            self._hi = pos
-            self._set_window(window)
+            result, pos, window, mark = value
+            cookie[0] = mark
+            self._keep_hi(pos)
+            if window is not None:
+                self._win_start, self._win_end, self._nl_last = window
             return result
 
-        return await self._in_turn(
-            read_and_look_ahead, apply, self._unread if consumes else None
-        )
+        def undo(result: Any) -> Callable[[], Any] | None:
+            return self._unread(result, cookie[0]) if consumes else None
+
+        return self._in_turn(read_and_look_ahead, apply, undo)
 
     def _stash(self, result: Any) -> None:
         """Rule 8 for pipes: keep what an orphaned read took, for the next reads."""
@@ -647,7 +670,11 @@ class AsyncFile(AsyncBase[_T]):
         elif isinstance(result, list):
             result = result[0][:0].join(result) if result else None
         if result:
-            self._pushback = result + self._pushback if self._pushback else result
+            source = self._file
+            if self._pushback and self._pushback_of is source:
+                result = result + self._pushback
+            self._pushback = result
+            self._pushback_of = source
         return None
 
     def _pipe_job(
@@ -658,7 +685,7 @@ class AsyncFile(AsyncBase[_T]):
         if name == "readinto":
             self._into = args[0]
         pb = self._pushback
-        if not pb:
+        if not pb or self._pushback_of is not self._file:
             return lambda: fn(*args)
         if name == "peek":
             return lambda: pb
@@ -668,7 +695,7 @@ class AsyncFile(AsyncBase[_T]):
             view = memoryview(args[0]).cast("B")
             take, self._pushback = pb[: len(view)], pb[len(view) :] or None
             view[: len(take)] = take
-            if len(take) == len(view):
+            if len(take) == len(view) or self._raw_io:
                 return lambda: len(take)
             return lambda: len(take) + (fn(view[len(take) :]) or 0)
         if name == "readlines":
@@ -688,8 +715,8 @@ class AsyncFile(AsyncBase[_T]):
             return (lambda: pb) if name == "read1" else (lambda: pb + fn())
         take, self._pushback = pb[:size], pb[size:] or None
         need = size - len(take)
-        if need <= 0 or name == "read1":
-            return lambda: take
+        if need <= 0 or name == "read1" or self._raw_io:
+            return lambda: take  # (a raw read returns what is there, like one read(2))
         return lambda: take + fn(need)
 
     def _line_end(self, data: bytes | str) -> int:
@@ -706,13 +733,11 @@ class AsyncFile(AsyncBase[_T]):
         i = min(ends)
         return i + 2 if data.startswith("\r\n", i) else i + 1
 
-    def _unread(self, result: Any) -> Callable[[], Any] | None:
+    def _unread(self, result: Any, cookie: Any) -> Callable[[], Any] | None:
         """Rule 8: the job that puts back what an orphaned read consumed."""
         self._hi = -1
         f = self._file
         if self._rkind == 2:
-            cookie = self._cookie
-            self._cookie = None
             return None if cookie is None else (lambda: f.seek(cookie))
         if isinstance(result, int):
             n = result
@@ -728,132 +753,107 @@ class AsyncFile(AsyncBase[_T]):
 
     async def read(self, size: int | None = ALL) -> _T:
         """Read up to ``size`` bytes or characters (all if ``None`` or negative)."""
-        global _credit
         hi = self._hi
         if (
-            size is not None
+            type(size) is int
             and 0 <= size <= INLINE_MAX
             and self._win_start <= hi
             and hi + self._per * size + self._margin <= self._win_end
-            and _credit > 0
             and not self._busy
-        ):  # Rules 2 and 7, checked without a call: this is the hot path
-            data = self._file.read(size)
-            n = len(data)
-            self._hi = hi + self._per * n
-            _credit -= n + CALL_COST
-            return data  # type: ignore[no-any-return]
-        if _credit <= 0 and not self._busy and self._rkind:
-            return await self._read_after_pause(  # type: ignore[no-any-return]
-                self._file.read,
-                (size,),
-                False,
-                size is not None and 0 <= size <= INLINE_MAX,
-            )
-        if inline_allowed() and self._inline_read_ok(size):
-            data = self._file.read(size)
-            self._advance(len(data))
-            return data  # type: ignore[no-any-return]
-        return await self._call_read(  # type: ignore[no-any-return]
-            self._file.read, size, ahead=size is not None and 0 <= size <= INLINE_MAX
-        )
+        ):  # Rules 2, 3 and 7, checked without a call: the hot path
+            b = _local.budget
+            if b.credit > 0:
+                data = self._rd(size)
+                n = len(data)
+                self._hi = hi + self._per * n
+                b.credit -= n + CALL_COST
+                return data  # type: ignore[no-any-return]
+        return await self._read(_SIZED, self._rd or self._file.read, size)  # type: ignore[no-any-return]
 
     async def readline(self, size: int | None = ALL) -> _T:
         """Read one line, at most ``size`` bytes or characters if given."""
-        if _credit <= 0 and not self._busy and self._rkind:
-            return await self._read_after_pause(self._file.readline, (size,), True)  # type: ignore[no-any-return]
-        if inline_allowed() and self._inline_readline_ok(size):
-            line = self._file.readline(size)
-            self._advance(len(line))
-            return line  # type: ignore[no-any-return]
-        return await self._call_read(self._file.readline, size)  # type: ignore[no-any-return]
-
-    async def __anext__(self) -> _T:
-        global _credit
         hi = self._hi
         if (
-            self._win_start <= hi <= self._nl_last and _credit > 0 and not self._busy
-        ):  # the hot path of ``async for``
-            line = self._file.readline()
-            n = len(line)
-            self._hi = hi + self._per * n
-            _credit -= n + CALL_COST
-        elif _credit <= 0 and not self._busy and self._rkind:
-            line = await self._read_after_pause(self._file.readline, (), True)
-        else:
-            if inline_allowed() and self._inline_readline_ok(-1):
+            self._win_start <= hi <= self._nl_last
+            and not self._busy
+            and (size is ALL or (type(size) is int and size < 0))
+        ):  # the hot path, as for ``async for``
+            b = _local.budget
+            if b.credit > 0:
                 line = self._file.readline()
-                self._advance(len(line))
-            else:
-                line = await self._call_read(self._file.readline)
+                n = len(line)
+                self._hi = hi + self._per * n
+                b.credit -= n + CALL_COST
+                return line  # type: ignore[no-any-return]
+        kind = _LINE if size is None or (type(size) in _INTS and size < 0) else _SIZED
+        return await self._read(kind, self._file.readline, size)  # type: ignore[no-any-return]
+
+    async def __anext__(self) -> _T:
+        hi = self._hi
+        if self._win_start <= hi <= self._nl_last and not self._busy:
+            b = _local.budget
+            if b.credit > 0:  # the hot path of ``async for``
+                line = self._file.readline()
+                n = len(line)
+                self._hi = hi + self._per * n
+                b.credit -= n + CALL_COST
+                if line:
+                    return line  # type: ignore[no-any-return]
+                raise StopAsyncIteration
+        line = await self._read(_LINE, self._file.readline)
         if line:
             return line  # type: ignore[no-any-return]
         raise StopAsyncIteration
 
-    async def _read_after_pause(
-        self,
-        fn: Callable[..., Any],
-        args: tuple[Any, ...],
-        line: bool,
-        ahead: bool = True,
-    ) -> Any:
-        """Rule 4 when the credit is spent and the file is idle: take the turn,
-        wait for the refill holding it (later calls on this file queue behind),
-        then read in the turn, inline if allowed."""
-        await self._take_turn()
-        try:
-            await pause()
-        except BaseException:
-            self._give_turn()
-            raise
-        size = args[0] if args else -1
-        ok = (
-            self._inline_readline_ok(size, held=True)
-            if line
-            else self._inline_read_ok(size, held=True)
-        )
-        if not ok:
-            return await self._read_in_turn(fn, args, True, ahead)
-        try:
-            result = fn(*given(args))
-            self._advance(len(result))
-            return result
-        finally:
-            self._give_turn()
-
     async def readlines(self, hint: int | None = ALL) -> list[_T]:
         """Read the remaining lines; stop once their total size exceeds ``hint``."""
-        if self._rkind != 3 and inline_allowed() and self._inline_read_ok(None):
-            lines = self._file.readlines(*given((hint,)))
-            self._advance(sum(map(len, lines)))
-            return lines  # type: ignore[no-any-return]
-        return await self._call_read(self._file.readlines, hint, ahead=False)  # type: ignore[no-any-return]
+        if self._rkind == 3:  # FileIO lines: one system call per byte
+            await self._take_turn()
+            return await self._read_off(self._file.readlines, (hint,), True, False)  # type: ignore[no-any-return]
+        return await self._read(_REST, self._file.readlines, hint)  # type: ignore[no-any-return]
 
     # -- writing ------------------------------------------------------------------
 
     async def write(self, data: Any) -> int:
         """Write ``data``; return how many bytes or characters were written."""
-        global _credit
+        if self._wkind and not self._busy and self._write_now(data):
+            return self._wr(data)  # type: ignore[no-any-return]
+        await self._take_turn()
+        try:
+            if self._wkind:
+                await self._budget_ok()
+                if self._write_now(data):
+                    n: int = self._wr(data)
+                    self._give_turn()
+                    return n
+        except BaseException:
+            self._give_turn()
+            raise
+        return await self._off(self._file.write, (data,))  # type: ignore[no-any-return]
+
+    def _write_now(self, data: Any) -> bool:
+        """May this write run inline (Rule 4)? If so, its room is taken."""
+        b = _local.budget
+        if b.credit <= 0:
+            return False
         room = self._wroom
-        allowed = inline_allowed()
-        if allowed and type(data) is bytes and len(data) <= room and not self._busy:
-            n: int = self._file.write(data)  # fits in the buffer: a copy, no I/O
-            self._wroom = room - len(data)
-            _credit -= n + CALL_COST
-            return n
-        if self._wkind == 2 and type(data) is str and room >= 0 and not self._busy:
-            passed = self._shadow_write(self._shadow.write, data)  # sees every write
-            if allowed and 0 <= passed <= room:
-                self._wroom = room - passed
-                _credit -= len(data) + CALL_COST
-                return self._file.write(data)  # type: ignore[no-any-return]
-            self._resync_shadow = False  # the shadow has seen this write
-        return await self._call(self._file.write, data)  # type: ignore[no-any-return]
+        if self._wkind == 1:
+            if type(data) is bytes and len(data) <= room:
+                self._wroom = room - len(data)
+                b.credit -= len(data) + CALL_COST
+                return True
+            return False
+        if type(data) is not str or room < 0:
+            return False
+        if self._shadow_write(self._shadow.write, data) == 0:
+            b.credit -= len(data) + CALL_COST
+            return True
+        self._resync_shadow = False  # the shadow has seen this write
+        return False
 
     def _shadow_write(self, method: Callable[[Any], Any], data: Any) -> int:
         """Bytes the text layer passes to its buffer for this write, or -1 if it
-        would also flush the buffer (so the OS would be touched); errors are
-        the real write's to raise."""
+        would also flush the buffer; errors are the real write's to raise."""
         counter = self._counter
         assert counter is not None
         counter.passed = 0
@@ -868,27 +868,43 @@ class AsyncFile(AsyncBase[_T]):
 
     async def writelines(self, lines: Iterable[Any]) -> None:
         """Write each item of ``lines``, adding no line separators."""
-        room = self._wroom
-        allowed = inline_allowed()
-        if room >= 0 and not self._busy:
-            lines = list(lines)
-            if self._wkind == 1:
-                if allowed and all(type(line) is bytes for line in lines):
-                    total = sum(map(len, lines))
-                    if total <= room:
-                        self._file.writelines(lines)
-                        self._wroom = room - total
-                        spend(total + CALL_COST)
-                        return
-            elif self._wkind == 2 and all(type(line) is str for line in lines):
-                passed = self._shadow_write(self._shadow.writelines, lines)
-                if allowed and 0 <= passed <= room:
-                    self._wroom = room - passed
-                    spend(sum(map(len, lines)) + CALL_COST)
-                    self._file.writelines(lines)
+        await self._take_turn()
+        try:
+            if self._wkind and type(lines) in (list, tuple):
+                await self._budget_ok()
+                if self._writelines_now(lines):  # type: ignore[arg-type]
+                    write = self._wr
+                    for line in lines:  # what IOBase.writelines does (Rule 9)
+                        write(line)
+                    self._give_turn()
                     return
-                self._resync_shadow = False
-        await self._call(self._file.writelines, lines)
+        except BaseException:
+            self._give_turn()
+            raise
+        # Anything else, a generator above all, is consumed by the blocking
+        # object itself, item by item, as it writes.
+        await self._off(self._file.writelines, (lines,))
+
+    def _writelines_now(self, lines: list[Any] | tuple[Any, ...]) -> bool:
+        b = _local.budget
+        if b.credit <= 0:
+            return False
+        if self._wkind == 1:
+            if not all(type(line) is bytes for line in lines):
+                return False
+            total = sum(map(len, lines))
+            if total > self._wroom:
+                return False
+            self._wroom -= total
+            b.credit -= total + CALL_COST
+            return True
+        if self._wroom < 0 or not all(type(line) is str for line in lines):
+            return False
+        if self._shadow_write(self._shadow.writelines, lines) == 0:
+            b.credit -= sum(map(len, lines)) + CALL_COST
+            return True
+        self._resync_shadow = False
+        return False
 
     async def flush(self) -> None:
         """Flush the write buffers to the operating system."""
@@ -908,15 +924,35 @@ class AsyncFile(AsyncBase[_T]):
 
     async def seek(self, offset: int, whence: int = ZERO) -> int:
         """Move to ``offset`` relative to ``whence``; return the new position."""
-        return await self._call(self._file.seek, offset, whence)  # type: ignore[no-any-return]
+        await self._take_turn()
+        try:
+            if (
+                self._seekable_ro
+                and self._rd is not None
+                and type(offset) is int
+                and type(whence) in (int, _Unset)
+                and whence in (0, 1, 2)
+            ):
+                await self._budget_ok()
+                pos: int = self._file.seek(offset, whence)  # an lseek (Rule 6)
+                self._keep_hi(pos)
+                self._random = 2
+                _local.budget.credit -= CALL_COST
+                self._give_turn()
+                return pos
+        except BaseException:
+            self._give_turn()
+            raise
+        self._random = 2
+        return await self._off(self._file.seek, (offset, whence))  # type: ignore[no-any-return]
 
     async def tell(self) -> int:
         """The current position (an opaque cookie for text files)."""
-        if not self._busy and self._rkind and not self._dirty:
+        if not self._busy and self._rd is not None and not self._dirty:
             try:
                 return self._file.tell()  # type: ignore[no-any-return]
             except Exception:
-                pass
+                pass  # the off-loop call raises it again, in order
         return await self._call(self._file.tell)  # type: ignore[no-any-return]
 
     async def truncate(self, size: int | None = NONE) -> int:
@@ -949,26 +985,50 @@ class AsyncFile(AsyncBase[_T]):
         await self._close_with(self._file.__exit__, exc_type, exc_val, exc_tb)
 
     async def _close_with(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Close by ``fn(*args)``: inline for a read-only regular file (Rule 6),
-        else off the loop in a task the caller's cancellation does not reach."""
-        if self._inline_close and not self._busy and inline_allowed():
-            start = perf_counter()
-            self._inline_close = False
-            self._stop_engine()
-            try:
-                fn(*args)
-            finally:
-                spend_since(start, OPEN_COST)
+        """Close by ``fn(*args)``. The place in the file's order is taken now
+        (``base`` Rule 1); the close then runs in a task the caller's
+        cancellation does not reach, inline when Rule 5 allows."""
+        turn = self._enter()
+        if turn is None and self._close_now(fn, args):
             return
-        self._rkind = 0
-        await _unstoppable(self._close_in_turn(fn, *args))
+        await _unstoppable(self._close_in_turn(turn, fn, args))
 
-    async def _close_in_turn(self, fn: Callable[..., Any], *args: Any) -> None:
+    def _close_now(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+        """Close inline if Rule 5 allows; the caller holds the turn, which this
+        releases if it closed."""
+        if not self._close_ro or _local.budget.credit <= 0:
+            return False
         try:
-            await self._call(fn, *args)
+            if os.fstat(self._fd).st_nlink == 0:
+                return False  # the last close of an unlinked file frees its pages
+        except OSError:
+            return False
+        start = perf_counter()
+        self._stop_engine()
+        try:
+            fn(*args)
         finally:
-            self._wkind = 0  # a failed close leaves the file closed
-            self._wroom = -1
+            _budget.charge_since(start, OPEN_COST)
+            self._give_turn()
+        return True
+
+    async def _close_in_turn(
+        self,
+        turn: asyncio.Future[None] | None,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+    ) -> None:
+        await self._wait(turn)
+        try:
+            await self._budget_ok()
+        except BaseException:
+            self._give_turn()
+            raise
+        if self._close_now(fn, args):
+            return
+        self._stop_engine()
+        self._rkind = 0
+        await self._off(fn, args)
 
     async def __aenter__(self) -> AsyncFile[_T]:
         return self
@@ -983,6 +1043,7 @@ class AsyncFile(AsyncBase[_T]):
 
     def fileno(self) -> int:
         """The file descriptor (synchronous: no I/O)."""
+        self._escape()  # the caller may move the file without us (Rule 7)
         return self._file.fileno()  # type: ignore[no-any-return]
 
     @property
@@ -997,13 +1058,15 @@ class AsyncFile(AsyncBase[_T]):
     def mode(self) -> str:
         return self._file.mode  # type: ignore[no-any-return]
 
-    def _stop_engine(self) -> None:
-        """No more inline calls (after ``detach()``, for one)."""
-        self._meet = False
-        self._rkind = 0
-        self._wkind = 0
-        self._wroom = -1
-        self._hi = -1
+
+def _consumed(result: Any) -> int:
+    """Bytes or characters a read returned (``readinto``: a count; ``readlines``:
+    a list)."""
+    if type(result) is int:
+        return result
+    if type(result) is list:
+        return sum(map(len, result))
+    return 0 if result is None else len(result)
 
 
 def _flush_and_sync(f: Any, sync: Callable[[int], None]) -> None:

@@ -4,9 +4,11 @@ and :func:`wrap`, which makes a blocking function awaitable.
 Rules of the file base class:
 
 Rule 1. Calls on one file object run one at a time, in the order they were made:
-        an operation that cannot finish on the loop thread waits for its *turn*
-        (a FIFO gate), and the turn is handed straight to the next waiter, so a
-        later call can never overtake an earlier one.
+        every operation that does not finish at once takes its place in the
+        file's *turn* (a FIFO gate) synchronously, when it is called, before
+        its first ``await`` (``_enter``); ``close()`` and the ``async with``
+        exit too. The turn is handed straight to the next waiter, so a later
+        call can never overtake an earlier one.
 Rule 2. A job sent off the loop keeps its turn until it has finished in the worker,
         its result has been applied to the file's state on the loop thread, and
         the task that asked for it has resumed (or is known to be gone). No
@@ -17,6 +19,10 @@ Rule 4. A read whose task is cancelled, while it runs or after it finished but
         before the task resumed, is undone before the turn moves on (the
         ``orphaned`` hook: the file layer moves the position back), so the next
         read returns the bytes the cancelled one never delivered.
+Rule 5. The turn belongs to one event loop at a time: a call from another
+        loop while the file is busy, or from a loop other than the one the file
+        was opened in, raises ``RuntimeError`` at once (aiofiles 25.1 raises
+        too) instead of waiting on a future no loop will ever resolve.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ class AsyncBase(Generic[_T]):
         self._busy = False
         self._waiters: deque[asyncio.Future[None]] | None = None
         self._unbounded = False  # jobs may wait for ever (pipes): _executor Rule 7
-        self._meet = False  # jobs are quick (regular files): _offload Rule 6
+        self._turn_loop: asyncio.AbstractEventLoop | None = None  # Rule 5
 
     @property
     def _loop(self) -> asyncio.AbstractEventLoop:
@@ -73,26 +79,46 @@ class AsyncBase(Generic[_T]):
 
     # -- the per-file gate (Rules 1-3) -------------------------------------
 
-    async def _take_turn(self) -> None:
-        """Wait until this task may run an operation on the file; then own it."""
+    def _enter(self) -> asyncio.Future[None] | None:
+        """Take this call's place in the file's order, now (Rule 1). Returns
+        ``None`` if the turn is the caller's at once, else a future that is
+        resolved when it is; pass it to ``_wait``."""
+        loop = asyncio.get_running_loop()
+        ref = self._ref_loop
+        if ref is not None and ref is not loop:
+            raise RuntimeError(f"{self!r} is bound to a different event loop")
         if not self._busy and not self._waiters:
             self._busy = True
-            return
+            self._turn_loop = loop
+            return None
+        if self._turn_loop is not loop:
+            raise RuntimeError(f"{self!r} is in use by another event loop")
         if self._waiters is None:
             self._waiters = deque()
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        turn: asyncio.Future[None] = loop.create_future()
         self._waiters.append(turn)
+        return turn
+
+    async def _wait(self, turn: asyncio.Future[None] | None) -> None:
+        """Wait for the place ``_enter`` took; own the turn after (Rule 3)."""
+        if turn is None:
+            return
         try:
             await turn
         except BaseException:
             if turn.done() and not turn.cancelled():
                 self._give_turn()  # granted, then cancelled: pass it on
             else:
+                turn.cancel()  # (a later _give_turn skips it)
                 try:
-                    self._waiters.remove(turn)
+                    self._waiters.remove(turn)  # type: ignore[union-attr]
                 except ValueError:
                     pass
             raise
+
+    async def _take_turn(self) -> None:
+        """Take a place in the file's order and wait for it (Rules 1, 3)."""
+        await self._wait(self._enter())
 
     def _give_turn(self) -> None:
         """Hand the turn to the next live waiter, or mark the file idle."""
@@ -140,25 +166,10 @@ class AsyncBase(Generic[_T]):
             else:
                 fut.set_exception(value)
 
-        handed: list[bool] = []  # set once a worker has the job
         try:
-            _offload.submit(
-                loop,
-                self._executor,
-                fn,
-                done,
-                unbounded=self._unbounded,
-                meet=self._meet,
-                handed=handed,
-            )
+            _offload.submit(loop, self._executor, fn, done, unbounded=self._unbounded)
         except BaseException:
-            # A signal's exception can end a meet's wait with the job running:
-            # then ``done`` releases the turn once it has finished (and undoes
-            # a read nobody will see), as for a cancelled task.
-            if handed and not fut.done():
-                fut.cancel()
-            else:
-                self._give_turn()
+            self._give_turn()  # the job was never handed over
             raise
         try:
             value = await fut

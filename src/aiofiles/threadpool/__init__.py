@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import os
 import sys
 from collections.abc import Callable
 from functools import partial, singledispatch
@@ -19,8 +20,9 @@ from stat import S_ISFIFO, S_ISREG
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .. import _fastpath, _offload
-from .._fileio import OPEN_COST, STAT_COST, AsyncFile, pause, spend_since, spent
+from .. import _budget, _fastpath, _offload
+from .._budget import OPEN_COST, STAT_COST
+from .._fileio import AsyncFile
 from .._modes import (
     OpenBinaryMode,
     OpenBinaryModeReading,
@@ -213,20 +215,31 @@ async def _open(
     )
     st = None
     if executor is None and opener is None and _fastpath.enabled:
-        if spent():
-            await pause()  # many inline opens in a row: let others run (Rule 4)
+        if _budget.current().credit <= 0:
+            await _budget.pause()  # many inline opens in a row: let others run
         start = perf_counter()
         st = _fastpath.cached_stat(file)
-        spend_since(start, STAT_COST)
-    if sync_open is _builtin_open and mode in _READ_ONLY_MODES:
-        if st is not None and S_ISREG(st.st_mode):
-            # Resolved from the kernel's caches: opening cannot block (a regular
-            # file, for reading, no opener, the real open). Errors raise as usual.
-            start = perf_counter()
-            try:
-                return _wrapped(call(), loop, executor, newline)
-            finally:
-                spend_since(start, OPEN_COST)
+        _budget.charge_since(start, STAT_COST)
+    if (
+        st is not None
+        and S_ISREG(st.st_mode)
+        and sync_open is _builtin_open
+        and type(mode) is str
+        and mode in _READ_ONLY_MODES
+    ):
+        # Resolved from the kernel's caches: a regular file, for reading, no
+        # opener, the real open. Opened with O_NONBLOCK, so that a lease held
+        # by another process makes it fail at once instead of waiting; any
+        # failure, or anything but a regular file (swapped in since the
+        # look-up), and the open is made again off the loop, where it raises
+        # or waits exactly as the blocking call would.
+        start = perf_counter()
+        try:
+            f = _open_now(call)
+        finally:
+            _budget.charge_since(start, OPEN_COST)
+        if f is not None:
+            return _wrapped(f, loop, executor, newline)
     opened: asyncio.Future[Any] = running.create_future()
 
     def done(ok: bool, value: Any) -> None:
@@ -251,6 +264,29 @@ async def _open(
 
 
 _READ_ONLY_MODES = frozenset(("r", "rt", "tr", "rb", "br"))
+
+
+def _nonblocking_opener(path: Any, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def _open_now(call: Any) -> Any:
+    """``call`` (a partial of ``builtins.open``) with ``O_NONBLOCK``: the file,
+    made blocking again, if it is a regular file; else ``None`` (nothing left
+    open)."""
+    try:
+        f = call(opener=_nonblocking_opener)
+    except OSError:
+        return None
+    try:
+        fd = f.fileno()
+        os.set_blocking(fd, True)
+        if S_ISREG(os.fstat(fd).st_mode):
+            return f
+    except OSError:
+        pass
+    f.close()
+    return None
 
 
 def _wrapped(f: Any, loop: _Loop, executor: _Executor, newline: str | None) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .._fileio import ALL, INLINE_MAX, ZERO, AsyncFile, inline_allowed
+from .._fileio import _BUFFER, _REST, _SIZED, ALL, ZERO, AsyncFile
 from ..base import AsyncIndirectBase
 
 if TYPE_CHECKING:
@@ -14,16 +14,14 @@ if TYPE_CHECKING:
 
 
 async def _readinto(f: AsyncFile[bytes], b: WriteableBuffer) -> int | None:
-    """``readinto`` of the buffered and the raw classes: inline when allowed."""
+    """``readinto`` of the buffered and the raw classes."""
     try:
         size = memoryview(b).nbytes
     except TypeError:
-        size = -1
-    if size >= 0 and inline_allowed() and f._inline_read_ok(size):
-        n: int | None = f._file.readinto(b)
-        f._advance(n or 0)
-        return n
-    return await f._call_read(f._file.readinto, b)  # type: ignore[no-any-return]
+        size = -1  # not a buffer: the real call raises the blocking file's error
+    if size < 0:
+        return await f._call(f._file.readinto, b)  # type: ignore[no-any-return]
+    return await f._read(_SIZED, f._file.readinto, b, bound=size)  # type: ignore[no-any-return]
 
 
 class AsyncBufferedIOBase(AsyncFile[bytes]):
@@ -41,14 +39,9 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
 
     async def read1(self, size: int | None = ALL) -> bytes:
         """At most one raw read: up to ``size`` bytes, fewer if that is what one gives."""
-        if inline_allowed() and self._inline_read_ok(
-            self._bufsize if size is None or size < 0 else size
-        ):
-            data: bytes = self._file.read1(size)
-            self._advance(len(data))
-            return data
-        return await self._call_read(  # type: ignore[no-any-return]
-            self._file.read1, size, ahead=size is not None and 0 <= size <= INLINE_MAX
+        sized = type(size) is int and size >= 0
+        return await self._read(  # type: ignore[no-any-return]
+            _SIZED if sized else _BUFFER, self._file.read1, size
         )
 
     async def readinto(self, b: WriteableBuffer) -> int | None:
@@ -57,6 +50,7 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
 
     def detach(self) -> Any:
         """Separate the underlying raw stream from the buffer and return it."""
+        self._escape()
         self._stop_engine()
         return self._file.detach()
 
@@ -66,6 +60,7 @@ class AsyncBufferedIOBase(AsyncFile[bytes]):
 
     @property
     def raw(self) -> Any:
+        self._escape()  # the raw stream can move the file without this object
         return self._file.raw
 
 
@@ -74,11 +69,7 @@ class AsyncBufferedReader(AsyncBufferedIOBase):
 
     async def peek(self, size: int = ZERO) -> bytes:
         """Bytes from the buffer without moving the position (at least one, if any)."""
-        if inline_allowed() and self._inline_read_ok(self._bufsize):
-            data: bytes = self._file.peek(size)
-            self._advance(0)
-            return data
-        return await self._call_read(self._file.peek, size, consumes=False)  # type: ignore[no-any-return]
+        return await self._read(_BUFFER, self._file.peek, size, consumes=False)  # type: ignore[no-any-return]
 
 
 class AsyncFileIO(AsyncFile[bytes]):
@@ -96,11 +87,7 @@ class AsyncFileIO(AsyncFile[bytes]):
 
     async def readall(self) -> bytes:
         """Read until end of file."""
-        if inline_allowed() and self._inline_read_ok(None):
-            data: bytes = self._file.readall()
-            self._advance(len(data))
-            return data
-        return await self._call_read(self._file.readall, ahead=False)  # type: ignore[no-any-return]
+        return await self._read(_REST, self._file.readall)  # type: ignore[no-any-return]
 
     async def readinto(self, b: WriteableBuffer) -> int | None:
         """Read into the writable buffer ``b``; return the number of bytes read."""

@@ -29,11 +29,13 @@ class AsyncTextIOWrapper(AsyncFile[str]):
 
     def detach(self) -> Any:
         """Separate the underlying binary buffer from the wrapper and return it."""
+        self._escape()
         self._stop_engine()
         return self._file.detach()
 
     @property
     def buffer(self) -> Any:
+        self._escape()  # the buffer can move the file without this object
         return self._file.buffer
 
     @property
