@@ -219,34 +219,47 @@ def _docstring_blocks() -> list[Block]:
         lines = doc.splitlines()
         i = 0
         while i < len(lines):
-            if lines[i].rstrip().endswith("::") and not lines[i].lstrip().startswith(".."):
+            if lines[i].rstrip().endswith("::") and not lines[i].lstrip().startswith(
+                ".."
+            ):
                 j = i + 1
                 while j < len(lines) and not lines[j].strip():
                     j += 1
                 body = []
                 base = len(lines[i]) - len(lines[i].lstrip())
                 while j < len(lines) and (
-                    not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > base
+                    not lines[j].strip()
+                    or len(lines[j]) - len(lines[j].lstrip()) > base
                 ):
                     body.append(lines[j])
                     j += 1
                 code = textwrap.dedent("\n".join(body)).strip("\n")
                 if code:
                     blocks.append(
-                        Block(f"docstring of {qualname}", code, _DOCSTRING_SETUP.get(qualname, {}))
+                        Block(
+                            f"docstring of {qualname}",
+                            code,
+                            _DOCSTRING_SETUP.get(qualname, {}),
+                        )
                     )
                 i = j
             else:
                 i += 1
         for m in _FENCE.finditer(doc):
             if m.group("lang") in ("python", "py"):
-                blocks.append(Block(f"docstring of {qualname}", textwrap.dedent(m.group("body"))))
+                blocks.append(
+                    Block(f"docstring of {qualname}", textwrap.dedent(m.group("body")))
+                )
     return blocks
 
 
 # Docstrings cannot carry an HTML comment: the setup their examples need is here.
 _DOCSTRING_SETUP: dict[str, dict[str, Any]] = {
-    "aiofiles._walk.ascandir": {"before": "path = '.'", "dirs": ["sub"], "files": {"a.txt": "a"}},
+    "aiofiles._walk.ascandir": {
+        "before": "path = '.'",
+        "dirs": ["sub"],
+        "files": {"a.txt": "a"},
+    },
     "aiofiles._walk.walk": {"before": "top = '.'", "dirs": [".git", "src"]},
     "aiofiles.pathlib": {"dirs": ["data", "src"], "files": {"data/report.txt": "r"}},
 }
@@ -278,7 +291,9 @@ async def _run_block(block: Block) -> None:
     d = block.directive
     namespace: dict[str, Any] = {"__name__": "__docs__"}
     for source in filter(None, [d.get("before"), block.code, d.get("then")]):
-        code = compile(source, block.where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        code = compile(
+            source, block.where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        )
         result = eval(code, namespace)
         if inspect.iscoroutine(result):
             await result
@@ -361,7 +376,9 @@ def _documented(code: str) -> list[tuple[str, Any, Any]]:
     if a.vararg:
         out.append((a.vararg.arg, P.VAR_POSITIONAL, P.empty))
     for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True):
-        out.append((p.arg, P.KEYWORD_ONLY, P.empty if d is None else ast.literal_eval(d)))
+        out.append(
+            (p.arg, P.KEYWORD_ONLY, P.empty if d is None else ast.literal_eval(d))
+        )
     if a.kwarg:
         out.append((a.kwarg.arg, P.VAR_KEYWORD, P.empty))
     return out
@@ -379,7 +396,9 @@ def _actual(dotted: str) -> list[tuple[str, Any, Any]] | None:
         from aiofiles import _signatures
 
         proto = importlib.import_module(module).__annotations__[name].rpartition(".")[2]
-        params = list(inspect.signature(getattr(_signatures, proto).__call__).parameters.values())[1:]
+        params = list(
+            inspect.signature(getattr(_signatures, proto).__call__).parameters.values()
+        )[1:]
         return [(p.name, p.kind, p.default) for p in params]
     return [(p.name, p.kind, p.default) for p in sig.parameters.values()]
 
@@ -398,7 +417,9 @@ def test_signature_block_matches_the_code(where: str, dotted: str, code: str) ->
     actual = _actual(dotted)
     if actual is None:
         stdlib = os.path if ".ospath." in dotted else os
-        assert not hasattr(stdlib, dotted.rpartition(".")[2]), f"{where}: {dotted} missing"
+        assert not hasattr(stdlib, dotted.rpartition(".")[2]), (
+            f"{where}: {dotted} missing"
+        )
         return  # documented as present only where the platform has it
     assert _documented(code) == actual, where
 
@@ -494,7 +515,9 @@ def _mkdocs_available() -> bool:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not _mkdocs_available():
         if os.environ.get("AIOFILES_DOCS_REQUIRED") == "1":
-            pytest.fail("AIOFILES_DOCS_REQUIRED=1 but mkdocs/mkdocstrings are not installed")
+            pytest.fail(
+                "AIOFILES_DOCS_REQUIRED=1 but mkdocs/mkdocstrings are not installed"
+            )
         pytest.skip("mkdocs is not installed (the nox docs session runs this test)")
     if not (ROOT / "mkdocs.yml").is_file():
         pytest.fail("mkdocs.yml is missing next to tests/")
@@ -523,7 +546,9 @@ def test_the_built_site_has_the_api_pages(built_site: Path) -> None:
         assert f"async def {name}(" in os_page, name
     index = json.loads((built_site / "search" / "search_index.json").read_text())
     titles = {doc.get("title", "") for doc in index["docs"]}
-    assert {"stat", "walk", "exists"} <= {t.strip("` ") for t in titles}, sorted(titles)[:50]
+    assert {"stat", "walk", "exists"} <= {t.strip("` ") for t in titles}, sorted(
+        titles
+    )[:50]
     assert (built_site / "changelog" / "index.html").is_file()
 
 
@@ -542,3 +567,23 @@ def test_the_site_check_finds_what_it_must(tmp_path: Path) -> None:
     assert any("broken link ../nowhere/" in p for p in problems), problems
     assert any("broken anchor #missing" in p for p in problems), problems
     assert not any("code" in p or "x.org" in p for p in problems), problems
+
+
+# -- 5. the README is the package's long description ----------------------------------
+
+_MD_LINK = re.compile(r"!?\[[^\]]*\]\((?P<target>[^)\s]+)[^)]*\)")
+
+
+def test_the_readme_has_no_relative_links() -> None:
+    """README.md is also the long description shown by package indexes, where a
+    relative link or image is broken: it names files by their path instead.
+    (The benchmark figures between ``<!-- figures -->`` and ``<!-- /figures -->``
+    are written by the benchmark tooling and checked apart from the rest.)"""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = re.sub(r"<!-- figures -->.*?<!-- /figures -->", "", text, flags=re.S)
+    relative = [
+        m.group(0)
+        for m in _MD_LINK.finditer(text)
+        if not urlsplit(m.group("target")).scheme
+    ]
+    assert not relative, relative

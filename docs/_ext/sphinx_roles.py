@@ -14,7 +14,9 @@ from typing import Any
 
 import griffe
 
-_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|data|attr|exc|obj|const):`(~?)([^`]+)`")
+_ROLE = re.compile(
+    r":(?:py:)?(?:class|func|meth|mod|data|attr|exc|obj|const):`(~?)([^`]+)`"
+)
 
 
 def _as_code(match: re.Match[str]) -> str:
