@@ -434,9 +434,11 @@ class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
+        self.all_text: list[str] = []  # code included
         self.links: list[str] = []
         self.ids: set[str] = set()
         self._hidden = 0
+        self._script = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -446,16 +448,22 @@ class _Page(HTMLParser):
             self.links.append(a["href"] or "")
         if tag in ("script", "style", "pre"):
             self._hidden += 1
+        if tag in ("script", "style"):
+            self._script += 1
         if tag in ("p", "div", "li", "td", "th", "tr", "br", "h1", "h2", "h3", "h4"):
             self.text.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "pre") and self._hidden:
             self._hidden -= 1
+        if tag in ("script", "style") and self._script:
+            self._script -= 1
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
             self.text.append(data)
+        if not self._script:
+            self.all_text.append(data)
 
 
 def _parse(path: Path) -> _Page:
@@ -482,8 +490,8 @@ def site_problems(site: Path) -> list[str]:
             problems.append(f"{rel}: raw table row: {row.strip()[:80]}")
         for role in _RAW_ROLE.findall(text):
             problems.append(f"{rel}: raw Sphinx role {role}")
-        if rel.parts[0] == "api":
-            for name in sorted(set(_PRIVATE.findall(text))):
+        if rel.parts[0] == "api":  # signatures included
+            for name in sorted(set(_PRIVATE.findall("".join(page.all_text)))):
                 if name not in ("__init__",) and not name.startswith("__"):
                     problems.append(f"{rel}: private name {name}")
         for href in page.links:
@@ -558,12 +566,13 @@ def test_the_site_check_finds_what_it_must(tmp_path: Path) -> None:
     (tmp_path / "api" / "index.html").write_text(
         "<p>| a | b |</p><p>see :func:`walk` and _StrOrBytesPath</p>"
         '<a href="../nowhere/">x</a><a href="#missing">y</a><a href="https://x.org/">z</a>'
-        "<pre>| code | is fine |</pre>"
+        "<pre>| code | is fine |</pre><pre>opener: _Opener</pre>"
     )
     problems = site_problems(tmp_path)
     assert any("raw table row" in p for p in problems), problems
     assert any("raw Sphinx role" in p for p in problems), problems
     assert any("private name _StrOrBytesPath" in p for p in problems), problems
+    assert any("private name _Opener" in p for p in problems), problems
     assert any("broken link ../nowhere/" in p for p in problems), problems
     assert any("broken anchor #missing" in p for p in problems), problems
     assert not any("code" in p or "x.org" in p for p in problems), problems
@@ -587,3 +596,21 @@ def test_the_readme_has_no_relative_links() -> None:
         if not urlsplit(m.group("target")).scheme
     ]
     assert not relative, relative
+
+
+# -- 6. tests cited by the docs exist ------------------------------------------------
+
+_CITED_TEST = re.compile(r"::(test_[\w*]+)")
+
+
+def test_every_test_the_docs_cite_exists() -> None:
+    defined = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        defined |= set(re.findall(r"def (test_\w+)", path.read_text(encoding="utf-8")))
+    missing = []
+    for path in NAME_FILES:
+        for name in _CITED_TEST.findall(path.read_text(encoding="utf-8")):
+            pattern = re.compile(re.escape(name).replace(r"\*", r"\w*") + "$")
+            if not any(pattern.match(d) for d in defined):
+                missing.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not missing, missing
