@@ -248,7 +248,11 @@ def _docstring_blocks() -> list[Block]:
         for m in _FENCE.finditer(doc):
             if m.group("lang") in ("python", "py"):
                 blocks.append(
-                    Block(f"docstring of {qualname}", textwrap.dedent(m.group("body")))
+                    Block(
+                        f"docstring of {qualname}",
+                        textwrap.dedent(m.group("body")),
+                        _DOCSTRING_SETUP.get(qualname, {}),
+                    )
                 )
     return blocks
 

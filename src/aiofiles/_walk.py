@@ -213,14 +213,16 @@ def ascandir(
     ``path`` is what ``os.scandir`` takes (a str, bytes or path-like path, or a
     directory file descriptor). Nothing happens until
     the result is entered with ``async with`` or iterated with ``async for``;
-    an error ``os.scandir`` would raise is raised there::
+    an error ``os.scandir`` would raise is raised there:
 
-        import aiofiles.os
+    ```python
+    import aiofiles.os
 
-        async with aiofiles.os.ascandir(path) as entries:
-            async for entry in entries:
-                if entry.is_file():  # answered in the worker: no I/O here
-                    ...
+    async with aiofiles.os.ascandir(path) as entries:
+        async for entry in entries:
+            if entry.is_file():  # answered in the worker: no I/O here
+                ...
+    ```
     """
     return AsyncScandirIterator(path, executor)
 
@@ -528,12 +530,14 @@ def walk(
     next are read ahead (a couple of milliseconds of work per batch), so a
     consumer that changes the tree with *blocking* calls and never awaits can see
     a listing up to one batch old; any await between two steps turns read-ahead
-    off, and each directory is then listed after the previous step::
+    off, and each directory is then listed after the previous step:
 
-        import aiofiles.os
+    ```python
+    import aiofiles.os
 
-        async for dirpath, dirnames, filenames in aiofiles.os.walk(top):
-            dirnames[:] = [d for d in dirnames if d != ".git"]
+    async for dirpath, dirnames, filenames in aiofiles.os.walk(top):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+    ```
     """
     mode = FOLLOW if followlinks else NOFOLLOW
     audit = ("os.walk", top, topdown, onerror, followlinks)
