@@ -1,5 +1,6 @@
-"""aiofiles: file support for asyncio, a drop-in for aiofiles 25.1 that serves
-cached reads and small writes on the loop and never stalls it."""
+"""aiofiles: file support for asyncio, a drop-in replacement for aiofiles 25.1
+that serves buffered reads and writes on the event loop when they cannot block,
+and runs everything else in worker threads."""
 
 from . import base as base
 from . import tempfile as tempfile

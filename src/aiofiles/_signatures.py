@@ -1,7 +1,7 @@
-"""The call signatures of the functions in :mod:`aiofiles.os` and
-:mod:`aiofiles.ospath`, for type checkers.
+"""The call signatures of the functions in ``aiofiles.os`` and
+``aiofiles.ospath``, for type checkers.
 
-Those functions are made at import time by wrapping their :mod:`os` namesakes
+Those functions are made at import time by wrapping their ``os`` namesakes
 (``base.wrap``), which a type checker cannot follow precisely: each takes the
 blocking function's parameters plus keyword ``loop`` and ``executor``, and
 ``ParamSpec`` cannot add keyword parameters. So each module-level function there

@@ -1,4 +1,4 @@
-"""Directory listing and walking off the event loop: :func:`ascandir` and :func:`walk`.
+"""Directory listing and walking off the event loop: ``ascandir`` and ``walk``.
 
 ``aiofiles.os`` exports both; ``aiofiles.pathlib`` builds ``Path.walk`` on the
 same engine.
@@ -97,10 +97,11 @@ class AsyncScandirIterator(Generic[AnyStr]):
     """The async counterpart of ``os.scandir()``'s iterator.
 
     Use it with ``async for``, ideally inside ``async with`` (which closes the
-    directory early if the loop is left early). Entries arrive in batches of
-    :data:`SCANDIR_BATCH` from a worker, with ``is_dir()`` and ``is_symlink()``
-    already answered, so calling them on the loop does no I/O. ``stat()`` is
-    not prefetched: on Linux it is a system call, so ask for it off the loop.
+    directory early if the loop is left early). Entries arrive from a worker
+    thread in batches of 512, with ``is_dir()`` and ``is_symlink()`` already
+    answered, so calling them on the loop does no I/O. ``stat()`` is not
+    prefetched: on Linux it is a system call, so ask for it off the loop
+    (``await aiofiles.os.stat(entry.path)``).
     """
 
     __slots__ = ("_done", "_entries", "_executor", "_it", "_path", "_pending")
@@ -212,12 +213,16 @@ def ascandir(
     ``path`` is what ``os.scandir`` takes (a str, bytes or path-like path, or a
     directory file descriptor). Nothing happens until
     the result is entered with ``async with`` or iterated with ``async for``;
-    an error ``os.scandir`` would raise is raised there::
+    an error ``os.scandir`` would raise is raised there:
 
-        async with aiofiles.os.ascandir(path) as entries:
-            async for entry in entries:
-                if entry.is_file():  # answered in the worker: no I/O here
-                    ...
+    ```python
+    import aiofiles.os
+
+    async with aiofiles.os.ascandir(path) as entries:
+        async for entry in entries:
+            if entry.is_file():  # answered in the worker: no I/O here
+                ...
+    ```
     """
     return AsyncScandirIterator(path, executor)
 
@@ -520,11 +525,19 @@ def walk(
     entered only with ``followlinks=True``; bytes in, bytes out. As with
     ``os.walk``, nothing happens (not even the audit event) until the first step.
 
-    Directories are listed in worker threads, many per hop; see the rules at the
-    top of ``aiofiles/_walk.py`` for when a listing is read ahead::
+    Directories are listed in worker threads, many per thread round trip. While
+    the consumer does not await between two steps, the listings it will need
+    next are read ahead (a couple of milliseconds of work per batch), so a
+    consumer that changes the tree with *blocking* calls and never awaits can see
+    a listing up to one batch old; any await between two steps turns read-ahead
+    off, and each directory is then listed after the previous step:
 
-        async for dirpath, dirnames, filenames in aiofiles.os.walk(top):
-            dirnames[:] = [d for d in dirnames if d != ".git"]
+    ```python
+    import aiofiles.os
+
+    async for dirpath, dirnames, filenames in aiofiles.os.walk(top):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+    ```
     """
     mode = FOLLOW if followlinks else NOFOLLOW
     audit = ("os.walk", top, topdown, onerror, followlinks)

@@ -1,12 +1,12 @@
-"""Async versions of :mod:`os` functions that touch the file system.
+"""Async versions of the ``os`` functions that touch the file system.
 
-Each function takes the arguments of its :mod:`os` namesake plus keyword
-``loop=None`` and ``executor=None``, runs the call off the event loop, and returns
-or raises exactly what the blocking call would. The exceptions are ``stat`` and
-``lstat`` of a path the kernel has cached (Linux 5.12+), which are answered on
-the loop without blocking; with an ``executor=`` they always go to it.
-``scandir`` returns the blocking ``os.ScandirIterator``, as aiofiles 25.1 does.
-``path`` is :mod:`aiofiles.ospath`.
+Each function takes the arguments of its ``os`` namesake plus keyword-only
+``loop=None`` and ``executor=None``, runs the call in a worker thread, and
+returns or raises exactly what the blocking call would. The exceptions are
+``stat`` and ``lstat`` of a path the kernel has cached (Linux 5.12+), which are
+answered on the loop without blocking; with an ``executor=`` they always go to
+it. ``scandir`` returns the blocking ``os.ScandirIterator``, as aiofiles 25.1
+does (``ascandir`` is the non-blocking one). ``path`` is ``aiofiles.ospath``.
 """
 
 from __future__ import annotations

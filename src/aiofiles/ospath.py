@@ -1,8 +1,12 @@
-"""Async versions of :mod:`os.path` functions that touch the file system.
+"""Async versions of the ``os.path`` functions that touch the file system.
 
-Each function takes the arguments of its :mod:`os.path` namesake plus keyword
-``loop=None`` and ``executor=None``, runs the call off the event loop, and returns
-or raises exactly what the blocking call would.
+Each function takes the arguments of its ``os.path`` namesake plus keyword-only
+``loop=None`` and ``executor=None``, and returns or raises exactly what the
+blocking call would. The call runs in a worker thread, except that the
+functions derived from a ``stat`` (``exists``, ``lexists``, ``isfile``,
+``isdir``, ``islink``, ``getsize``, ``getatime``, ``getmtime``, ``getctime``)
+answer on the loop, without blocking, when the kernel has the path cached
+(Linux 5.12+) and no ``executor=`` is given.
 """
 
 from __future__ import annotations

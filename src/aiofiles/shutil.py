@@ -1,8 +1,10 @@
 """An async ``shutil``: copy, move and remove files and trees off the event loop.
 
 Every function takes the arguments of its ``shutil`` namesake, returns what it
-returns and raises what it raises, plus keyword-only ``executor=None`` (an
-``concurrent.futures.Executor`` to run in instead of this library's pool).
+returns and raises what it raises, plus keyword-only ``executor=None`` (a
+``concurrent.futures.Executor`` to run in instead of this library's pool; there
+is no ``loop=``). ``copytree``, ``rmtree`` and ``move`` also take ``progress=``,
+and ``copytree`` takes ``concurrency=``.
 
 - ``copyfile``, ``copy``, ``copy2``, ``copymode``, ``copystat``, ``disk_usage``:
   one worker call each. ``shutil.copyfile`` itself copies in the kernel where it
@@ -12,10 +14,10 @@ returns and raises what it raises, plus keyword-only ``executor=None`` (an
   collected in ``shutil.Error`` and their order are those of ``shutil.copytree``.
 - ``rmtree``: the same file-descriptor based walk as ``shutil.rmtree`` (it never
   follows a symlink out of the tree, even one swapped in while it runs), in
-  batches of a few milliseconds of work, so it can report progress and stop
+  batches of about 10 ms of work each, so it can report progress and stop
   between two batches when cancelled.
 - ``move``: ``shutil.move``; a directory moved across file systems is copied
-  with :func:`copytree` and removed with :func:`rmtree`.
+  with ``copytree`` and removed with ``rmtree``.
 
 Progress. ``copytree``, ``rmtree`` and ``move`` take ``progress=``, a callable
 called on the event loop's thread as ``progress(path, done)`` for every entry
@@ -91,7 +93,6 @@ _MaybeNone = Any  # move() returns None in one corner case; typeshed types it so
 
 _PY313 = sys.version_info >= (3, 13)
 
-COPYTREE_CONCURRENCY = 4  #: default ``concurrency`` of copytree: jobs in flight
 FILES_PER_JOB = 16  #: files one copytree job copies
 RMTREE_SLICE = 0.01  #: seconds of work in one rmtree job (then a hop, progress)
 
@@ -161,7 +162,7 @@ async def copy2(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> _StrPathT | str:
-    """``shutil.copy2``: like :func:`copy`, plus the metadata :func:`copystat` copies;
+    """``shutil.copy2``: like ``copy``, plus the metadata ``copystat`` copies;
     off the event loop."""
     return await _offload.run(
         shutil.copy2, src, dst, follow_symlinks=follow_symlinks, executor=executor
@@ -550,7 +551,7 @@ async def copytree(
     dirs_exist_ok: bool = False,
     *,
     progress: ProgressCallback | None = None,
-    concurrency: int = COPYTREE_CONCURRENCY,
+    concurrency: int = 4,
     executor: _Executor = None,
 ) -> _StrPathT:
     """``shutil.copytree``, with directories and files handled by several workers.
@@ -558,8 +559,8 @@ async def copytree(
     Same arguments, result and errors: a ``shutil.Error`` listing every
     ``(src, dst, reason)`` in the order ``shutil.copytree`` would list them; an
     error about ``src`` or ``dst`` themselves raised as it is. ``concurrency``
-    bounds the jobs in flight (listing a directory, copying up to
-    :data:`FILES_PER_JOB` files, or the final ``copystat`` of directories).
+    (default 4) bounds the jobs in flight (listing a directory, copying up to
+    16 files, or the final ``copystat`` of directories).
     ``progress``: see the module's documentation.
     """
     if concurrency < 1:
@@ -1003,8 +1004,8 @@ async def move(
 ) -> _StrPathT | str | _MaybeNone:
     """``shutil.move``: a rename where it can, else a copy then a removal.
 
-    A directory moved across file systems is copied by :func:`copytree` (several
-    workers, ``symlinks=True``) and then removed by :func:`rmtree`; anything else
+    A directory moved across file systems is copied by ``copytree`` (several
+    workers, ``symlinks=True``) and then removed by ``rmtree``; anything else
     takes one worker call. ``progress``: see the module's documentation.
     """
     sys.audit("shutil.move", src, dst)
