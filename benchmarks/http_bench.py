@@ -229,6 +229,78 @@ class Server:
 # -- the client --------------------------------------------------------------------------
 
 
+class _Client(asyncio.Protocol):
+    """One keep-alive connection: a request, its whole response, the next request,
+    until the deadline. Bodies are counted and checked, not kept (the client
+    shares the machine with the server, so it does as little as it can)."""
+
+    def __init__(self, request: bytes, expect: bytes, deadline: float) -> None:
+        self.request = request
+        self.expect = expect
+        self.small = len(expect) <= 65536
+        self.tail_want = expect[-64:]
+        self.deadline = deadline
+        self.loop = asyncio.get_running_loop()
+        self.done: asyncio.Future[None] = self.loop.create_future()
+        self.count = self.bad = 0
+        self.head = b""
+        self.remaining: int | None = None  # None: reading the head
+        self.length = 0
+        self.tail = b""
+        self.body = bytearray()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self._next()
+
+    def _next(self) -> None:
+        assert self.transport is not None
+        if self.loop.time() >= self.deadline:
+            self.transport.close()
+            return
+        self.transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        view = memoryview(data)
+        while len(view):
+            if self.remaining is None:
+                self.head += bytes(view)
+                end = self.head.find(b"\r\n\r\n")
+                if end < 0:
+                    return
+                view = memoryview(self.head)[end + 4 :]
+                self.length = 0
+                for line in self.head[:end].split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        self.length = int(line.split(b":", 1)[1])
+                self.head = b""
+                self.remaining = self.length
+                self.tail = b""
+                self.body = bytearray()
+            take = view[: self.remaining]
+            view = view[len(take) :]
+            self.remaining -= len(take)
+            if self.small:
+                self.body += take
+            elif len(take):
+                self.tail = (self.tail + bytes(take[-64:]))[-64:]
+            if self.remaining == 0:
+                if self.length != len(self.expect) or (
+                    self.body != self.expect
+                    if self.small
+                    else self.tail != self.tail_want
+                ):
+                    self.bad += 1
+                self.count += 1
+                self.remaining = None
+                self._next()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
 async def load(port: int, path: str, expect: bytes, conns: int, seconds: float) -> dict:
     """Keep ``conns`` keep-alive connections busy for ``seconds``; count responses.
 
@@ -237,42 +309,24 @@ async def load(port: int, path: str, expect: bytes, conns: int, seconds: float) 
     """
     loop = asyncio.get_running_loop()
     request = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
-    small = len(expect) <= 65536
-    tail = expect[-64:]
-    bad = 0
 
-    async def one(deadline: float) -> int:
-        nonlocal bad
-        reader, writer = await asyncio.open_connection(HOST, port, limit=1 << 20)
-        done = 0
-        try:
-            while loop.time() < deadline:
-                writer.write(request)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                body = await reader.readexactly(length)
-                if length != len(expect) or (
-                    body != expect if small else body[-64:] != tail
-                ):
-                    bad += 1
-                done += 1
-        finally:
-            writer.close()
-        return done
+    async def run(deadline: float) -> list[_Client]:
+        clients = [_Client(request, expect, deadline) for _ in range(conns)]
+        for c in clients:
+            await loop.create_connection(lambda c=c: c, HOST, port)
+        await asyncio.gather(*(c.done for c in clients))
+        return clients
 
-    await asyncio.gather(*(one(loop.time() + 0.1) for _ in range(conns)))  # warm-up
+    warm = await run(loop.time() + 0.1)
     t0 = time.perf_counter()
-    counts = await asyncio.gather(*(one(loop.time() + seconds) for _ in range(conns)))
+    clients = await run(loop.time() + seconds)
     dt = time.perf_counter() - t0
-    n = sum(counts)
+    n = sum(c.count for c in clients)
     return {
         "requests": n,
         "seconds": dt,
         "rps": n / dt,
-        "bad": bad,
+        "bad": sum(c.bad for c in clients + warm),
         "mib_s": n * len(expect) / dt / (1 << 20),
     }
 
