@@ -92,7 +92,7 @@ from typing import Any, TypeVar
 
 from . import _budget
 from ._budget import CALL_COST, OPEN_COST
-from .base import AsyncBase
+from .base import GRANTED, NOT_NOW, AsyncBase
 
 _T = TypeVar("_T")
 # The object NamedTemporaryFile returns: it delegates every call to the io
@@ -818,7 +818,9 @@ class AsyncFile(AsyncBase[_T]):
         """Write ``data``; return how many bytes or characters were written."""
         if self._wkind and not self._busy and self._write_now(data):
             return self._wr(data)  # type: ignore[no-any-return]
-        await self._take_turn()
+        done = await self._wait(self._enter(self._write_at_turn(data)))
+        if done is not GRANTED:
+            return done[0]  # type: ignore[no-any-return]  (done at its turn)
         try:
             if self._wkind:
                 await self._budget_ok()
@@ -830,6 +832,18 @@ class AsyncFile(AsyncBase[_T]):
             self._give_turn()
             raise
         return await self._off(self._file.write, (data,))  # type: ignore[no-any-return]
+
+    def _write_at_turn(self, data: Any) -> Callable[[], Any] | None:
+        """The write, for the one who hands the turn on (``base`` Rule 6)."""
+        if not self._wkind:
+            return None
+
+        def now() -> Any:
+            if self._wkind and self._write_now(data):
+                return (self._wr(data),)
+            return NOT_NOW
+
+        return now
 
     def _write_now(self, data: Any) -> bool:
         """May this write run inline (Rule 4)? If so, its room is taken."""

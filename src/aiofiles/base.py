@@ -23,6 +23,13 @@ Rule 5. The turn belongs to one event loop at a time: a call from another
         loop while the file is busy, or from a loop other than the one the file
         was opened in, raises ``RuntimeError`` at once (aiofiles 25.1 raises
         too) instead of waiting on a future no loop will ever resolve.
+Rule 6. A queued call that can be done at once without a task switch (a
+        write that the blocking buffer takes without I/O) is done by whoever
+        hands the turn on, when its turn comes, and its task wakes with the
+        result: many tasks writing to one file then cost no loop iteration per
+        call. Only calls that are complete once done qualify (a write has
+        happened; a cancelled task afterwards changes nothing), never reads,
+        which must stay undoable until their task resumes (Rule 4).
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ from typing import Any, Generic, TypeVar
 from . import _offload
 
 _T = TypeVar("_T")
+GRANTED: Any = object()  # what a waiter's future holds when the turn is its own
+NOT_NOW: Any = object()  # what a Rule 6 call answers when it cannot run at once
 _Self = TypeVar("_Self", bound="AsyncBase[Any]")
 _V_co = TypeVar("_V_co", covariant=True)
 
@@ -57,7 +66,7 @@ class AsyncBase(Generic[_T]):
         self._executor = executor
         self._ref_loop = loop
         self._busy = False
-        self._waiters: deque[asyncio.Future[None]] | None = None
+        self._waiters: deque[tuple[asyncio.Future[Any], Any]] | None = None
         self._unbounded = False  # jobs may wait for ever (pipes): _executor Rule 7
         self._turn_loop: asyncio.AbstractEventLoop | None = None  # Rule 5
 
@@ -79,10 +88,13 @@ class AsyncBase(Generic[_T]):
 
     # -- the per-file gate (Rules 1-3) -------------------------------------
 
-    def _enter(self) -> asyncio.Future[None] | None:
+    def _enter(
+        self, now: Callable[[], Any] | None = None
+    ) -> asyncio.Future[Any] | None:
         """Take this call's place in the file's order, now (Rule 1). Returns
-        ``None`` if the turn is the caller's at once, else a future that is
-        resolved when it is; pass it to ``_wait``."""
+        ``None`` if the turn is the caller's at once, else a future to pass to
+        ``_wait``. ``now``, if given, is tried when the turn comes (Rule 6): it
+        returns ``NOT_NOW`` or a one-item tuple holding the call's result."""
         loop = asyncio.get_running_loop()
         ref = self._ref_loop
         if ref is not None and ref is not loop:
@@ -95,25 +107,24 @@ class AsyncBase(Generic[_T]):
             raise RuntimeError(f"{self!r} is in use by another event loop")
         if self._waiters is None:
             self._waiters = deque()
-        turn: asyncio.Future[None] = loop.create_future()
-        self._waiters.append(turn)
+        turn: asyncio.Future[Any] = loop.create_future()
+        self._waiters.append((turn, now))
         return turn
 
-    async def _wait(self, turn: asyncio.Future[None] | None) -> None:
-        """Wait for the place ``_enter`` took; own the turn after (Rule 3)."""
+    async def _wait(self, turn: asyncio.Future[Any] | None) -> Any:
+        """Wait for the place ``_enter`` took. Returns ``GRANTED`` (the caller
+        owns the turn now) or the one-item tuple of a call done when its turn
+        came (Rule 6; the turn has moved on)."""
         if turn is None:
-            return
+            return GRANTED
         try:
-            await turn
+            return await turn
         except BaseException:
             if turn.done() and not turn.cancelled():
-                self._give_turn()  # granted, then cancelled: pass it on
+                if turn.exception() is None and turn.result() is GRANTED:
+                    self._give_turn()  # granted, then cancelled: pass it on
             else:
                 turn.cancel()  # (a later _give_turn skips it)
-                try:
-                    self._waiters.remove(turn)  # type: ignore[union-attr]
-                except ValueError:
-                    pass
             raise
 
     async def _take_turn(self) -> None:
@@ -121,13 +132,24 @@ class AsyncBase(Generic[_T]):
         await self._wait(self._enter())
 
     def _give_turn(self) -> None:
-        """Hand the turn to the next live waiter, or mark the file idle."""
+        """Hand the turn to the next live waiter, or mark the file idle. A
+        waiter whose call can be done at once is served here (Rule 6)."""
         waiters = self._waiters
         while waiters:
-            turn = waiters.popleft()
-            if not turn.done():
-                turn.set_result(None)
-                return  # _busy stays True: the turn moves without a gap
+            turn, now = waiters.popleft()
+            if turn.done():
+                continue  # cancelled while it waited
+            if now is not None:
+                try:
+                    done = now()
+                except Exception as exc:
+                    turn.set_exception(exc)
+                    continue
+                if done is not NOT_NOW:
+                    turn.set_result(done)
+                    continue
+            turn.set_result(GRANTED)
+            return  # _busy stays True: the turn moves without a gap
         self._busy = False
 
     async def _run(self, fn: Callable[[], Any]) -> Any:
