@@ -35,7 +35,13 @@ may call ``ignore`` and ``copy_function`` from several threads at once. Pass
 blocking callables (this module's ``copy``, ``copy2`` and ``copyfile`` are
 accepted and mean ``shutil``'s).
 
-Cancellation. A cancelled ``copytree``, ``rmtree`` or ``move`` starts nothing new,
+Cancellation. Cancelling the task that awaits ``copyfile``, ``copy``, ``copy2``,
+``copymode``, ``copystat`` or ``disk_usage`` does not stop the call: the task
+gets ``CancelledError`` at once, and the worker runs the blocking call to its
+end. A copy begun is finished even if the event loop closes and the
+interpreter exits meanwhile; the exception is a copy from or to a character
+device such as a terminal, which may wait for ever, so exit does not wait for
+it. A cancelled ``copytree``, ``rmtree`` or ``move`` starts nothing new,
 waits for the jobs already running (each is short, but one file is copied by
 one job, however big), closes what it holds open and raises ``CancelledError``;
 what was copied or removed stays so.
@@ -56,7 +62,7 @@ from functools import partial
 from shutil import Error, SameFileError, SpecialFileError, ignore_patterns
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import _offload
+from . import _executor, _offload
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -106,9 +112,13 @@ async def copyfile(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> _PathT:
-    """``shutil.copyfile``: copy the data of ``src`` to ``dst``, off the event loop."""
+    """``shutil.copyfile``: copy the data of ``src`` to ``dst``, off the event loop.
+
+    Cancelling the awaiting task does not stop the copy (see the module's
+    documentation): it is finished in the worker.
+    """
     return await _offload.run(
-        shutil.copyfile, src, dst, follow_symlinks=follow_symlinks, executor=executor
+        _copy_job, shutil.copyfile, src, dst, follow_symlinks, executor=executor
     )
 
 
@@ -150,7 +160,7 @@ async def copy(
     """``shutil.copy``: copy data and permission bits (``dst`` may be a directory),
     off the event loop."""
     return await _offload.run(
-        shutil.copy, src, dst, follow_symlinks=follow_symlinks, executor=executor
+        _copy_job, shutil.copy, src, dst, follow_symlinks, executor=executor
     )
 
 
@@ -164,7 +174,7 @@ async def copy2(
     """``shutil.copy2``: like :func:`copy`, plus the metadata :func:`copystat` copies;
     off the event loop."""
     return await _offload.run(
-        shutil.copy2, src, dst, follow_symlinks=follow_symlinks, executor=executor
+        _copy_job, shutil.copy2, src, dst, follow_symlinks, executor=executor
     )
 
 
@@ -177,6 +187,30 @@ async def disk_usage(
 
 
 # -- shared plumbing -----------------------------------------------------------------
+
+
+def _may_wait_for_ever(path: Any, follow_symlinks: Any = True) -> None:
+    """Worker: if ``path`` is a FIFO or a character device (a terminal, say),
+    copying it may wait for ever: tell the pool (``_executor`` Rule 7), so that
+    the job neither holds one of its bounded places nor holds up exit. Errors
+    are left to the copy itself, which raises what ``shutil`` raises."""
+    try:
+        if isinstance(path, os.DirEntry):
+            st = path.stat(follow_symlinks=bool(follow_symlinks))  # cached
+        else:
+            st = os.stat(path) if follow_symlinks else os.lstat(path)
+    except Exception:
+        return
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        _executor.unbounded_from_here()
+
+
+def _copy_job(func: Callable[..., _T], src: Any, dst: Any, follow_symlinks: bool) -> _T:
+    """Worker: ``func(src, dst, follow_symlinks=...)`` (``shutil.copyfile``,
+    ``copy`` or ``copy2``), declared unbounded first if it may wait for ever."""
+    _may_wait_for_ever(src, follow_symlinks)
+    _may_wait_for_ever(dst)
+    return func(src, dst, follow_symlinks=follow_symlinks)
 
 
 def _blocking(copy_function: Callable[..., object]) -> Callable[..., object]:
@@ -266,6 +300,7 @@ class _Plan:
 
 def _copy_one(opts: _Options, srcobj: Any, dstname: Any, srcname: Any) -> list[Any]:
     """Worker: copy one file; the errors copytree would collect for it."""
+    _may_wait_for_ever(srcobj)
     try:
         opts.copy_function(srcobj, dstname)
     except Error as err:
@@ -988,6 +1023,7 @@ def _move_start(
                 )
             return real_dst, True
         else:
+            _may_wait_for_ever(src)
             copy_function(src, real_dst)
             os.unlink(src)
     return real_dst, False
