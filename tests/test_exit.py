@@ -160,6 +160,13 @@ _BLOCKED = {
     "open": """
         task = asyncio.ensure_future(aiofiles.open("fifo", "rb"))
     """,
+    # the same where the kernel cannot tell on the loop that it is a FIFO
+    # (no openat2, or the path not in its caches)
+    "open_unknown_kind": """
+        import aiofiles._fastpath
+        aiofiles._fastpath.enabled = False
+        task = asyncio.ensure_future(aiofiles.open("fifo", "rb"))
+    """,
     # a writer that never writes (held by this process): the read waits for ever
     "read": """
         KEEP.append(os.open("fifo", os.O_RDWR))

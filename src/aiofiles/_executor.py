@@ -45,7 +45,8 @@ Rule 7. A job that may wait for ever (pipes, FIFOs, ttys) is submitted
         thread that finds more threads than that capacity when it would go
         idle retires at once, so the idle pool never exceeds ``max_workers``.
         A running job that finds it may wait for ever (a copy whose source
-        turns out to be a character device) calls :func:`unbounded_from_here`,
+        turns out to be a character device) calls :func:`unbounded_from_here`
+        (or :func:`unbounded_if_special` with the path it is about to use),
         which moves it from the bounded count to the unbounded one.
 Rule 8. Every count a submission takes is given back if its thread cannot
         start (``Thread.start`` raising): a failed start changes no capacity.
@@ -59,6 +60,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
+from stat import S_ISCHR, S_ISFIFO
 from typing import Any, NamedTuple
 
 Completion = Callable[[list[Any]], None]
@@ -283,6 +285,26 @@ def unbounded_from_here() -> None:
     pool = getattr(_here, "pool", None)
     if pool is not None:
         pool.unbounded_here(_here.worker)
+
+
+def unbounded_if_special(path: Any, follow_symlinks: Any = True) -> None:
+    """In a job: call :func:`unbounded_from_here` if ``path`` is a FIFO or a
+    character device (a terminal, say), which a job may wait on for ever.
+
+    Integers (descriptors) are not looked at. Errors are left to the job's own
+    call, which raises what the blocking call raises.
+    """
+    if isinstance(path, int) or getattr(_here, "pool", None) is None:
+        return
+    try:
+        if isinstance(path, os.DirEntry):
+            st = path.stat(follow_symlinks=bool(follow_symlinks))  # cached
+        else:
+            st = os.stat(path) if follow_symlinks else os.lstat(path)
+    except Exception:
+        return
+    if S_ISCHR(st.st_mode) or S_ISFIFO(st.st_mode):
+        unbounded_from_here()
 
 
 _pool: WorkerPool | None = None

@@ -189,27 +189,11 @@ async def disk_usage(
 # -- shared plumbing -----------------------------------------------------------------
 
 
-def _may_wait_for_ever(path: Any, follow_symlinks: Any = True) -> None:
-    """Worker: if ``path`` is a FIFO or a character device (a terminal, say),
-    copying it may wait for ever: tell the pool (``_executor`` Rule 7), so that
-    the job neither holds one of its bounded places nor holds up exit. Errors
-    are left to the copy itself, which raises what ``shutil`` raises."""
-    try:
-        if isinstance(path, os.DirEntry):
-            st = path.stat(follow_symlinks=bool(follow_symlinks))  # cached
-        else:
-            st = os.stat(path) if follow_symlinks else os.lstat(path)
-    except Exception:
-        return
-    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-        _executor.unbounded_from_here()
-
-
 def _copy_job(func: Callable[..., _T], src: Any, dst: Any, follow_symlinks: bool) -> _T:
     """Worker: ``func(src, dst, follow_symlinks=...)`` (``shutil.copyfile``,
     ``copy`` or ``copy2``), declared unbounded first if it may wait for ever."""
-    _may_wait_for_ever(src, follow_symlinks)
-    _may_wait_for_ever(dst)
+    _executor.unbounded_if_special(src, follow_symlinks)
+    _executor.unbounded_if_special(dst)
     return func(src, dst, follow_symlinks=follow_symlinks)
 
 
@@ -300,7 +284,7 @@ class _Plan:
 
 def _copy_one(opts: _Options, srcobj: Any, dstname: Any, srcname: Any) -> list[Any]:
     """Worker: copy one file; the errors copytree would collect for it."""
-    _may_wait_for_ever(srcobj)
+    _executor.unbounded_if_special(srcobj)
     try:
         opts.copy_function(srcobj, dstname)
     except Error as err:
@@ -1023,7 +1007,7 @@ def _move_start(
                 )
             return real_dst, True
         else:
-            _may_wait_for_ever(src)
+            _executor.unbounded_if_special(src)
             copy_function(src, real_dst)
             os.unlink(src)
     return real_dst, False

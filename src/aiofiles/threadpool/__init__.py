@@ -19,7 +19,7 @@ from stat import S_ISFIFO, S_ISREG
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .. import _fastpath, _offload
+from .. import _executor, _fastpath, _offload
 from .._fileio import OPEN_COST, STAT_COST, AsyncFile, pause, spend_since, spent
 from .._modes import (
     OpenBinaryMode,
@@ -240,6 +240,8 @@ async def _open(
 
     # Opening a FIFO waits for its other end: such a job must not hold the pool.
     fifo = st is not None and S_ISFIFO(st.st_mode)
+    if st is None:  # unknown here: the job looks (a FIFO must not hold up exit)
+        call = partial(_unknown_kind, file, call)
     _offload.submit(running, executor, call, done, unbounded=fifo)
     try:
         f = await opened
@@ -251,6 +253,11 @@ async def _open(
 
 
 _READ_ONLY_MODES = frozenset(("r", "rt", "tr", "rb", "br"))
+
+
+def _unknown_kind(file: Any, call: Callable[[], Any]) -> Any:
+    _executor.unbounded_if_special(file)
+    return call()
 
 
 def _wrapped(f: Any, loop: _Loop, executor: _Executor, newline: str | None) -> Any:
