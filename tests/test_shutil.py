@@ -774,3 +774,70 @@ async def test_move_across_file_systems(
         assert len(reports) == 1 + sum(
             len(d) + len(f) for _, d, f in os.walk(other_fs / "b" / "d1")
         )
+
+
+async def _until(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, what
+        await asyncio.sleep(0.001)
+
+
+async def test_cancelled_copyfile_finishes_the_copy(
+    loop_kind: str, tmp_path: pathlib.Path
+) -> None:
+    """As documented: cancelling the awaiting task does not stop the copy."""
+    data = os.urandom(1024) * 32 * 1024  # 32 MiB
+    (tmp_path / "src").write_bytes(data)
+    dst = tmp_path / "dst"
+    task = asyncio.ensure_future(ashutil.copyfile(tmp_path / "src", dst))
+    await _until(lambda: dst.exists(), "the copy never started")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await _until(lambda: dst.stat().st_size == len(data), "the copy never ended")
+    assert dst.read_bytes() == data
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no terminals here")
+@pytest.mark.parametrize("how", ["copyfile", "copy", "copy2", "copytree"])
+async def test_copy_from_a_terminal_holds_no_bounded_place(
+    loop_kind: str,
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    """A copy that reads a terminal waits until someone types: it must not take
+    one of the pool's bounded places (with one place, nothing else could run)."""
+    from aiofiles import _executor
+
+    pool = _executor.WorkerPool(max_workers=1)
+    monkeypatch.setattr(_executor, "_pool", pool)
+    master, slave = os.openpty()
+    try:
+        tty = os.ttyname(slave)
+        if how == "copytree":
+            tree = tmp_path / "tree"
+            tree.mkdir()
+            (tree / "tty").symlink_to(tty)  # followed: copytree copies the device
+            job = ashutil.copytree(tree, tmp_path / "out")
+        else:
+            job = getattr(ashutil, how)(tty, tmp_path / "out")
+        task = asyncio.ensure_future(job)
+        await _until(
+            lambda: pool.statistics().workers >= 1 and not pool.statistics().idle,
+            "the copy never started",
+        )
+        # A bounded job still runs (before, it waited behind the copy for ever).
+        assert "out" in await asyncio.wait_for(_listdir(tmp_path), 20)
+    finally:
+        os.close(master)  # the terminal hangs up: the copy ends (with EIO)
+        os.close(slave)
+    with pytest.raises(OSError):
+        await asyncio.wait_for(task, 30)
+
+
+async def _listdir(path: pathlib.Path) -> list[str]:
+    import aiofiles.os
+
+    return await aiofiles.os.listdir(path)

@@ -464,3 +464,50 @@ def test_walk_is_reached_through_aiofiles_os() -> None:
     assert callable(aiofiles.os.walk)
     assert callable(aiofiles.os.ascandir)
     assert aiofiles.os.walk.__module__ == "aiofiles._walk"
+
+
+def _linked_tree(root: Path) -> Path:
+    """Directories with symlinks to directories at several depths (no cycle)."""
+    top = root / "top"
+    for i in range(4):
+        for j in range(3):
+            d = top / f"d{i}" / f"e{j}"
+            d.mkdir(parents=True)
+            (d / "f.txt").write_text("x")
+    (top / "target" / "inner").mkdir(parents=True)
+    (top / "target" / "inner" / "g.txt").write_text("y")
+    (top / "d0" / "to_target").symlink_to(top / "target")
+    (top / "d1" / "e1" / "to_target").symlink_to(top / "target")
+    (top / "d2" / "up").symlink_to(top / "d3")
+    (top / "to_d1").symlink_to(top / "d1")
+    (top / "target" / "inner" / "back_to_d2").symlink_to(top / "d2" / "e0")
+    return top
+
+
+@pytest.mark.parametrize("followlinks", [False, True])
+@pytest.mark.parametrize("topdown", [True, False])
+@pytest.mark.parametrize("pattern", ["every", "odd", "even", "third", "once", "twice"])
+async def test_walk_with_directory_symlinks_and_awaits_equals_os_walk(
+    loop_kind: str, tmp_path: Path, pattern: str, topdown: bool, followlinks: bool
+) -> None:
+    """A consumer awaiting between some steps (so read-ahead listings go stale
+    next to fresh ones) gets what os.walk gives; it used to raise
+    ``TypeError`` from ``islink(None)``."""
+    top = _linked_tree(tmp_path)
+    await_at: Callable[[int], bool] = {
+        "every": lambda i: True,
+        "odd": lambda i: i % 2 == 1,
+        "even": lambda i: i % 2 == 0,
+        "third": lambda i: i % 3 == 2,
+        "once": lambda i: i == 1,
+        "twice": lambda i: i in (0, 4),
+    }[pattern]
+    expected = list(os.walk(top, topdown=topdown, followlinks=followlinks))
+    got = []
+    step = 0
+    async for entry in walk(top, topdown=topdown, followlinks=followlinks):
+        got.append(entry)
+        if await_at(step):
+            await asyncio.sleep(0)
+        step += 1
+    assert got == expected

@@ -23,9 +23,19 @@ Rule 4. Every exception a job raises, BaseException included, is delivered to th
 Rule 5. After ``fork()`` the child has none of the parent's threads: the
         module-level pool is dropped in the child (``os.register_at_fork``) and a
         fresh one is made on first use.
-Rule 6. Worker threads are daemons, so a stuck call (a FIFO with no writer) never
-        blocks interpreter exit; data safety at shutdown is the file layer's job
-        (it flushes its own buffers before the loop closes).
+Rule 6. Worker threads are daemons, so a call blocked for ever (a FIFO with no
+        writer) never holds up interpreter exit; but no *bounded* job is cut
+        short by it. Every bounded job submitted, running or in the backlog, is
+        counted (``_bounded``) until its completion ran, and at exit the
+        interpreter waits until that count is zero: a hook registered with
+        ``threading._register_atexit`` (as ``concurrent.futures`` does) runs
+        before the interpreter joins its threads; if other non-daemon threads
+        still run (they may submit more), it leaves a non-daemon guard thread
+        that waits for them, then for the jobs again (not on Python 3.12, which
+        starts no thread at shutdown).
+        ``asyncio.run`` returning with a write, a copy or a ``write_bytes``
+        still in flight therefore loses nothing. Unbounded jobs (Rule 7) are
+        not waited for.
 
 Rule 7. A job that may wait for ever (pipes, FIFOs, ttys) is submitted
         ``unbounded``: it starts a thread even beyond ``max_workers`` rather
@@ -34,6 +44,12 @@ Rule 7. A job that may wait for ever (pipes, FIFOs, ttys) is submitted
         neither exhaust the pool for ordinary files nor wait behind it. A
         thread that finds more threads than that capacity when it would go
         idle retires at once, so the idle pool never exceeds ``max_workers``.
+        A running job that finds it may wait for ever (a copy whose source
+        turns out to be a character device) calls :func:`unbounded_from_here`
+        (or :func:`unbounded_if_special` with the path it is about to use),
+        which moves it from the bounded count to the unbounded one.
+Rule 8. Every count a submission takes is given back if its thread cannot
+        start (``Thread.start`` raising): a failed start changes no capacity.
 
 Shared state is touched only under ``_lock``; the GIL is not relied upon here.
 """
@@ -44,6 +60,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
+from stat import S_ISCHR, S_ISFIFO
 from typing import Any, NamedTuple
 
 Completion = Callable[[list[Any]], None]
@@ -63,12 +80,16 @@ class PoolStatistics(NamedTuple):
 
 
 class _Worker:
-    __slots__ = ("job", "wake")
+    __slots__ = ("job", "unbounded", "wake")
 
     def __init__(self) -> None:
         self.job: tuple[Callable[[], Any], Completion] | None = None
+        self.unbounded = False  # the job in hand counts as unbounded (Rule 7)
         self.wake = threading.Lock()
         self.wake.acquire()
+
+
+_here = threading.local()  # .worker and .pool in the pool's own threads
 
 
 class WorkerPool:
@@ -84,10 +105,12 @@ class WorkerPool:
         self.max_workers = max_workers
         self.idle_timeout = idle_timeout
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)  # _bounded fell to 0
         self._idle: list[_Worker] = []
         self._backlog: deque[tuple[Callable[[], Any], Completion]] = deque()
         self._workers = 0
         self._waiting_forever = 0  # unbounded jobs submitted and not finished (Rule 7)
+        self._bounded = 0  # bounded jobs submitted and not finished (Rule 6)
         self._jobs_done = 0
 
     def submit(
@@ -99,14 +122,15 @@ class WorkerPool:
         with no writer): they never wait in the backlog (Rule 7). Returns True if
         an idle worker took the job at once (no thread start, no backlog).
         """
-        if unbounded:
-            fn = self._counted(fn)
         with self._lock:
             if unbounded:
                 self._waiting_forever += 1
+            else:
+                self._bounded += 1
             if self._idle:
                 worker = self._idle.pop()
                 worker.job = (fn, completion)
+                worker.unbounded = unbounded
                 worker.wake.release()
                 return True
             if (
@@ -118,28 +142,83 @@ class WorkerPool:
             self._workers += 1
         worker = _Worker()
         worker.job = (fn, completion)
+        worker.unbounded = unbounded
         try:
-            thread = threading.Thread(
-                target=self._run, args=(worker,), name="aiofiles-worker", daemon=True
-            )
-            thread.start()
+            self._start(worker)
         except BaseException:
-            with self._lock:
+            with self._lock:  # Rule 8: give back every count taken above
                 self._workers -= 1
+                self._uncount(unbounded)
             raise
         return False
 
-    def _counted(self, fn: Callable[[], Any]) -> Callable[[], Any]:
-        """``fn``, uncounting itself from ``_waiting_forever`` when it returns."""
+    def _start(self, worker: _Worker) -> None:
+        threading.Thread(
+            target=self._run, args=(worker,), name="aiofiles-worker", daemon=True
+        ).start()
 
-        def run() -> Any:
+    def _uncount(self, unbounded: bool) -> None:
+        """A job ended (or never started): drop it from its count. Under ``_lock``."""
+        if unbounded:
+            self._waiting_forever -= 1
+        else:
+            self._bounded -= 1
+            if not self._bounded:
+                self._settled.notify_all()
+
+    def unbounded_here(self, worker: _Worker) -> None:
+        """The job ``worker`` runs may wait for ever: count it so (Rule 7)."""
+        start = None
+        with self._lock:
+            if worker.unbounded:
+                return
+            worker.unbounded = True
+            self._uncount(False)
+            self._waiting_forever += 1
+            # Its place among max_workers is free: a backlog job may take it.
+            if (
+                self._backlog
+                and self._workers - self._waiting_forever < self.max_workers
+            ):
+                start = _Worker()
+                start.job = self._backlog.popleft()
+                self._workers += 1
+        if start is not None:
             try:
-                return fn()
-            finally:
-                with self._lock:
-                    self._waiting_forever -= 1
+                self._start(start)
+            except BaseException:
+                with self._lock:  # Rule 8; the job goes back to the head of the line
+                    self._workers -= 1
+                    self._backlog.appendleft(start.job)  # type: ignore[arg-type]
 
-        return run
+    def wait_bounded(self, timeout: float | None = None) -> bool:
+        """Wait until no bounded job is pending (Rule 6). False on timeout."""
+        with self._lock:
+            return self._settled.wait_for(lambda: not self._bounded, timeout)
+
+    def _at_exit(self) -> None:
+        """Rule 6: the interpreter exits once every bounded job has finished."""
+        self.wait_bounded()
+        if _other_threads():
+            # They may still submit jobs: a non-daemon guard keeps the
+            # interpreter up until they ended and their jobs did.
+            guard = threading.Thread(target=self._guard, name="aiofiles-exit-guard")
+            try:
+                guard.start()
+            except RuntimeError:
+                # Python 3.12 starts no thread at shutdown. Waiting here instead
+                # would keep the main thread alive for threads that may wait for
+                # its end, so jobs submitted from now on are not waited for.
+                pass
+
+    def _guard(self) -> None:
+        while True:
+            others = _other_threads()
+            if not others:
+                return
+            for thread in others:
+                thread.join()
+            self.wait_bounded()
 
     def statistics(self) -> PoolStatistics:
         with self._lock:
@@ -152,6 +231,8 @@ class WorkerPool:
             )
 
     def _run(self, worker: _Worker) -> None:
+        _here.worker = worker
+        _here.pool = self
         lock = self._lock
         while True:
             job = worker.job
@@ -171,7 +252,9 @@ class WorkerPool:
                 del completion, result
                 with lock:
                     self._jobs_done += 1
+                    self._uncount(worker.unbounded)
                     job = self._backlog.popleft() if self._backlog else None
+                    worker.unbounded = False  # backlog jobs are bounded (Rule 7)
                     if job is None:
                         if self._workers - self._waiting_forever > self.max_workers:
                             self._workers -= 1  # started beyond the limit (Rule 7)
@@ -186,6 +269,42 @@ class WorkerPool:
                     return
             # A submitter popped us between the timeout and the lock: take its job.
             worker.wake.acquire()
+
+
+def _other_threads() -> list[threading.Thread]:
+    """Live non-daemon threads other than the main one and this one."""
+    skip = (threading.main_thread(), threading.current_thread())
+    return [t for t in threading.enumerate() if not t.daemon and t not in skip]
+
+
+def unbounded_from_here() -> None:
+    """Called by a running job of this pool that may now wait for ever (Rule 7).
+
+    Elsewhere (another executor, the loop thread) it does nothing.
+    """
+    pool = getattr(_here, "pool", None)
+    if pool is not None:
+        pool.unbounded_here(_here.worker)
+
+
+def unbounded_if_special(path: Any, follow_symlinks: Any = True) -> None:
+    """In a job: call :func:`unbounded_from_here` if ``path`` is a FIFO or a
+    character device (a terminal, say), which a job may wait on for ever.
+
+    Integers (descriptors) are not looked at. Errors are left to the job's own
+    call, which raises what the blocking call raises.
+    """
+    if isinstance(path, int) or getattr(_here, "pool", None) is None:
+        return
+    try:
+        if isinstance(path, os.DirEntry):
+            st = path.stat(follow_symlinks=bool(follow_symlinks))  # cached
+        else:
+            st = os.stat(path) if follow_symlinks else os.lstat(path)
+    except Exception:
+        return
+    if S_ISCHR(st.st_mode) or S_ISFIFO(st.st_mode):
+        unbounded_from_here()
 
 
 _pool: WorkerPool | None = None
@@ -210,5 +329,16 @@ def _after_fork_in_child() -> None:  # Rule 5
     _pool_lock = threading.Lock()
 
 
+def _at_exit() -> None:  # Rule 6
+    pool = _pool
+    if pool is not None:
+        pool._at_exit()
+
+
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+try:
+    threading._register_atexit(_at_exit)  # type: ignore[attr-defined]
+except (AttributeError, RuntimeError):  # imported during interpreter shutdown
+    pass

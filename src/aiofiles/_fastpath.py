@@ -91,7 +91,10 @@ def _fspath(path: Any) -> bytes | None:
     if isinstance(path, bytes):
         return path
     if hasattr(path, "__fspath__"):
-        return _fspath(os.fspath(path))
+        try:
+            return _fspath(os.fspath(path))
+        except Exception:  # Rule 2: the off-loop call raises it, exactly
+            return None
     return None
 
 
@@ -120,15 +123,18 @@ def stat_first(
     derive: Callable[[os.stat_result], _R] | None = None,
     *,
     follow: bool = True,
+    follow_keyword: bool = False,
 ) -> Callable[..., Coroutine[Any, Any, _R]]:
     """``base.wrap(func)``, answering on the loop when a cached ``stat`` can.
 
     ``func(path)`` must be a function of ``os.stat(path)`` (``follow=False``:
     of ``os.lstat``); ``derive`` computes it from the stat result (``None``: the
-    result is the stat result itself). Calls with other arguments (``dir_fd``,
-    descriptors, ``follow_symlinks=``) take the ordinary off-loop path unless
-    ``follow_symlinks`` alone is given, and so does every call with an explicit
-    ``executor=``: the caller asked for that executor.
+    result is the stat result itself). ``follow_keyword``: ``func`` takes a
+    ``follow_symlinks=`` keyword (``os.stat`` does), which the fast path then
+    honours. Calls with any other arguments (``dir_fd``, descriptors, keywords
+    ``func`` does not take) take the ordinary off-loop path, which raises what
+    ``func`` raises, and so does every call with an explicit ``executor=``: the
+    caller asked for that executor.
     """
     from ._budget import STAT_COST, pause, spent
     from ._budget import charge_since as spend_since
@@ -141,9 +147,14 @@ def stat_first(
         if len(args) == 1 and enabled and kwargs.get("executor") is None:
             follows = follow
             if kwargs.keys() - {"loop", "executor"}:
-                if kwargs.keys() - {"loop", "executor", "follow_symlinks"}:
+                if not follow_keyword or (
+                    kwargs.keys() - {"loop", "executor", "follow_symlinks"}
+                ):
                     return await slow(*args, **kwargs)
-                follows = follow and bool(kwargs["follow_symlinks"])
+                follow_symlinks = kwargs["follow_symlinks"]
+                if type(follow_symlinks) is not bool:
+                    return await slow(*args, **kwargs)  # its truth may raise
+                follows = follow and follow_symlinks
             if spent():
                 await pause()  # many inline stats in a row: let others run
             start = perf_counter()

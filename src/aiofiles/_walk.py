@@ -233,11 +233,24 @@ def ascandir(
 class _Listing:
     """One directory as a worker listed it (built in the worker, then read-only)."""
 
-    __slots__ = ("ahead", "dirs", "error", "into", "links", "nondirs", "path", "stamp")
+    __slots__ = (
+        "ahead",
+        "dirs",
+        "error",
+        "into",
+        "is_link",
+        "links",
+        "nondirs",
+        "path",
+        "stamp",
+    )
 
-    def __init__(self, path: Any, stamp: int) -> None:
+    def __init__(self, path: Any, stamp: int, is_link: bool = False) -> None:
         self.path = path
         self.stamp = stamp  # the _Pacer epoch this listing is valid for
+        # A job asked to check found a symlink: skip it (while fresh; a stale
+        # one is asked again, like any stale listing).
+        self.is_link = is_link
         self.dirs: list[Any] = []
         self.nondirs: list[Any] = []
         self.links: set[Any] = set()  # top-down, NOFOLLOW: dirs that are symlinks
@@ -256,15 +269,12 @@ class _Pending:
         self.check_link = check_link  # ask islink() first, as os.walk does?
 
 
-_IS_LINK = _Listing(None, -1)  # "a symlink: skip it", from a job asked to check
-
-
 def _list_one(
     path: Any, check_link: bool, topdown: bool, mode: int, stamp: int
 ) -> _Listing:
     """Worker: list one directory the way ``os.walk`` does."""
     if check_link and os.path.islink(path):
-        return _IS_LINK
+        return _Listing(path, stamp, is_link=True)
     listing = _Listing(path, stamp)
     try:
         scandir_it = os.scandir(path)
@@ -338,7 +348,7 @@ def _list_many(
         todo: list[tuple[_Listing, Any, Any]] = []
         while True:
             spent += 1 + len(listing.dirs) + len(listing.nondirs)
-            if listing is not _IS_LINK and listing.error is None:
+            if not listing.is_link and listing.error is None:
                 if topdown:
                     links, parent = listing.links, listing.path
                     for name in reversed(listing.dirs):
@@ -449,8 +459,8 @@ async def walk_tree(
 
     The stack holds, in os.walk's order: ``_Pending`` directories still to be
     listed, ``_Listing`` directories listed ahead (stale ones are listed again),
-    ``_IS_LINK`` for entries found to be symlinks, and bottom-up, the tuples
-    ready to be yielded.
+    among them those found to be symlinks (``is_link``: skipped while fresh),
+    and bottom-up, the tuples ready to be yielded.
     """
     sys.audit(*audit)
     pacer = _Pacer(asyncio.get_running_loop())
@@ -470,14 +480,12 @@ async def walk_tree(
                 (item.path, item.check_link), stack, pacer, topdown, mode, executor
             )
         elif item.stamp != pacer.epoch:
-            if item is _IS_LINK:
-                continue
             listing = await _fetch(
                 (item.path, check_children), stack, pacer, topdown, mode, executor
             )
         else:
             listing = item
-        if listing is _IS_LINK:
+        if listing.is_link:
             continue
         if listing.error is not None:
             if onerror is not None:

@@ -45,9 +45,8 @@ __all__ = [
     "getcwd",
 ]
 
-stat: _sig.Stat = stat_first(
-    os.stat
-)  # answered on the loop when the kernel caches allow
+# answered on the loop when the kernel caches allow
+stat: _sig.Stat = stat_first(os.stat, follow_keyword=True)
 rename: _sig.SrcDst = wrap(os.rename)
 renames: _sig.Renames = wrap(os.renames)
 replace: _sig.SrcDst = wrap(os.replace)

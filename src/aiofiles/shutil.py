@@ -37,7 +37,13 @@ may call ``ignore`` and ``copy_function`` from several threads at once. Pass
 blocking callables (this module's ``copy``, ``copy2`` and ``copyfile`` are
 accepted and mean ``shutil``'s).
 
-Cancellation. A cancelled ``copytree``, ``rmtree`` or ``move`` starts nothing new,
+Cancellation. Cancelling the task that awaits ``copyfile``, ``copy``, ``copy2``,
+``copymode``, ``copystat`` or ``disk_usage`` does not stop the call: the task
+gets ``CancelledError`` at once, and the worker runs the blocking call to its
+end. A copy begun is finished even if the event loop closes and the
+interpreter exits meanwhile; the exception is a copy from or to a character
+device such as a terminal, which may wait for ever, so exit does not wait for
+it. A cancelled ``copytree``, ``rmtree`` or ``move`` starts nothing new,
 waits for the jobs already running (each is short, but one file is copied by
 one job, however big), closes what it holds open and raises ``CancelledError``;
 what was copied or removed stays so.
@@ -58,7 +64,7 @@ from functools import partial
 from shutil import Error, SameFileError, SpecialFileError, ignore_patterns
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import _offload
+from . import _executor, _offload
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -107,9 +113,13 @@ async def copyfile(
     follow_symlinks: bool = True,
     executor: _Executor = None,
 ) -> _PathT:
-    """``shutil.copyfile``: copy the data of ``src`` to ``dst``, off the event loop."""
+    """``shutil.copyfile``: copy the data of ``src`` to ``dst``, off the event loop.
+
+    Cancelling the awaiting task does not stop the copy (see the module's
+    documentation): it is finished in the worker.
+    """
     return await _offload.run(
-        shutil.copyfile, src, dst, follow_symlinks=follow_symlinks, executor=executor
+        _copy_job, shutil.copyfile, src, dst, follow_symlinks, executor=executor
     )
 
 
@@ -151,7 +161,7 @@ async def copy(
     """``shutil.copy``: copy data and permission bits (``dst`` may be a directory),
     off the event loop."""
     return await _offload.run(
-        shutil.copy, src, dst, follow_symlinks=follow_symlinks, executor=executor
+        _copy_job, shutil.copy, src, dst, follow_symlinks, executor=executor
     )
 
 
@@ -165,7 +175,7 @@ async def copy2(
     """``shutil.copy2``: like ``copy``, plus the metadata ``copystat`` copies;
     off the event loop."""
     return await _offload.run(
-        shutil.copy2, src, dst, follow_symlinks=follow_symlinks, executor=executor
+        _copy_job, shutil.copy2, src, dst, follow_symlinks, executor=executor
     )
 
 
@@ -178,6 +188,14 @@ async def disk_usage(
 
 
 # -- shared plumbing -----------------------------------------------------------------
+
+
+def _copy_job(func: Callable[..., _T], src: Any, dst: Any, follow_symlinks: bool) -> _T:
+    """Worker: ``func(src, dst, follow_symlinks=...)`` (``shutil.copyfile``,
+    ``copy`` or ``copy2``), declared unbounded first if it may wait for ever."""
+    _executor.unbounded_if_special(src, follow_symlinks)
+    _executor.unbounded_if_special(dst)
+    return func(src, dst, follow_symlinks=follow_symlinks)
 
 
 def _blocking(copy_function: Callable[..., object]) -> Callable[..., object]:
@@ -267,6 +285,7 @@ class _Plan:
 
 def _copy_one(opts: _Options, srcobj: Any, dstname: Any, srcname: Any) -> list[Any]:
     """Worker: copy one file; the errors copytree would collect for it."""
+    _executor.unbounded_if_special(srcobj)
     try:
         opts.copy_function(srcobj, dstname)
     except Error as err:
@@ -989,6 +1008,7 @@ def _move_start(
                 )
             return real_dst, True
         else:
+            _executor.unbounded_if_special(src)
             copy_function(src, real_dst)
             os.unlink(src)
     return real_dst, False

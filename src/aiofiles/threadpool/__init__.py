@@ -20,7 +20,7 @@ from stat import S_ISFIFO, S_ISREG
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .. import _budget, _fastpath, _offload
+from .. import _budget, _executor, _fastpath, _offload
 from .._budget import OPEN_COST, STAT_COST
 from .._fileio import AsyncFile
 from .._modes import (
@@ -240,6 +240,7 @@ async def _open(
             _budget.charge_since(start, OPEN_COST)
         if f is not None:
             return _wrapped(f, loop, executor, newline)
+        st = None  # something else than the cached look-up said: let the job look
     opened: asyncio.Future[Any] = running.create_future()
 
     def done(ok: bool, value: Any) -> None:
@@ -253,6 +254,8 @@ async def _open(
 
     # Opening a FIFO waits for its other end: such a job must not hold the pool.
     fifo = st is not None and S_ISFIFO(st.st_mode)
+    if st is None:  # unknown here: the job looks (a FIFO must not hold up exit)
+        call = partial(_unknown_kind, file, call)
     _offload.submit(running, executor, call, done, unbounded=fifo)
     try:
         f = await opened
@@ -287,6 +290,11 @@ def _open_now(call: Any) -> Any:
         pass
     f.close()
     return None
+
+
+def _unknown_kind(file: Any, call: Callable[[], Any]) -> Any:
+    _executor.unbounded_if_special(file)
+    return call()
 
 
 def _wrapped(f: Any, loop: _Loop, executor: _Executor, newline: str | None) -> Any:
