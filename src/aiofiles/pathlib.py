@@ -317,18 +317,24 @@ def _settle(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:
         fut.set_exception(value)
 
 
-def _contents(fn: Callable[..., _R], path: PurePath, changes: bool, *args: Any) -> Any:
+def _contents(
+    fn: Callable[..., _R], path: PurePath, changes: bool, *args: Any
+) -> asyncio.Future[_R]:
     """``pathlib.Path``'s method ``fn`` on ``path``, which opens its contents."""
     call = functools.partial(_call, fn, path, args, {})
     return _ordered((path,), changes, call, (path,))
 
 
-def _look(fn: Callable[..., _R], path: PurePath, *args: Any, **kwargs: Any) -> Any:
+def _look(
+    fn: Callable[..., _R], path: PurePath, *args: Any, **kwargs: Any
+) -> asyncio.Future[_R]:
     """``pathlib.Path``'s method ``fn`` on ``path``, a call that only looks."""
     return _ordered((path,), False, functools.partial(_call, fn, path, args, kwargs))
 
 
-def _change(fn: Callable[..., _R], path: PurePath, *args: Any, **kwargs: Any) -> Any:
+def _change(
+    fn: Callable[..., _R], path: PurePath, *args: Any, **kwargs: Any
+) -> asyncio.Future[_R]:
     """``pathlib.Path``'s method ``fn`` on ``path``, a call that changes it."""
     return _ordered((path,), True, functools.partial(_call, fn, path, args, kwargs))
 
@@ -533,7 +539,7 @@ def _transfer(
     target: Any,
     kwargs: dict[str, Any],
     where: Any = None,
-) -> Any:
+) -> asyncio.Future[_PathT]:
     """A copy or move of ``path`` to ``target`` (``where``: the path it lands
     at, if not ``target``), ordered on both paths (Rule 5) and unbounded for
     trees and special files (Rule 6)."""
@@ -567,25 +573,19 @@ class PathInfo:
 
     async def exists(self, *, follow_symlinks: bool = True) -> bool:
         """Whether the path exists (``follow_symlinks=False``: the link itself)."""
-        return await _offload.run(  # type: ignore[no-any-return]
-            self._info.exists, follow_symlinks=follow_symlinks
-        )
+        return await _offload.run(self._info.exists, follow_symlinks=follow_symlinks)
 
     async def is_dir(self, *, follow_symlinks: bool = True) -> bool:
         """Whether the path is a directory."""
-        return await _offload.run(  # type: ignore[no-any-return]
-            self._info.is_dir, follow_symlinks=follow_symlinks
-        )
+        return await _offload.run(self._info.is_dir, follow_symlinks=follow_symlinks)
 
     async def is_file(self, *, follow_symlinks: bool = True) -> bool:
         """Whether the path is a regular file."""
-        return await _offload.run(  # type: ignore[no-any-return]
-            self._info.is_file, follow_symlinks=follow_symlinks
-        )
+        return await _offload.run(self._info.is_file, follow_symlinks=follow_symlinks)
 
     async def is_symlink(self) -> bool:
         """Whether the path is a symbolic link."""
-        return await _offload.run(self._info.is_symlink)  # type: ignore[no-any-return]
+        return await _offload.run(self._info.is_symlink)
 
 
 # -- concrete paths -----------------------------------------------------------------
@@ -943,12 +943,11 @@ class Path(PurePath):
             learns; paths from ``iterdir`` start with what the directory listing
             told.
             """
-            try:
-                return self._info  # type: ignore[no-any-return]
-            except AttributeError:
+            info: PathInfo | None = getattr(self, "_info", None)
+            if info is None:
                 info = PathInfo(pathlib.Path(self).info)
-                self._info = info
-                return info
+                setattr(self, "_info", info)  # noqa: B010  (a slot mypy cannot see)
+            return info
 
     # -- open: this library's async file ---------------------------------------
 
