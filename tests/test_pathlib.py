@@ -796,7 +796,7 @@ async def test_copy_and_move_take_our_paths(loop_kind: str, tree: pathlib.Path) 
     moved = await Path(tree, "c1.txt").move(Path(tree, "d2", "m.txt"))
     assert type(moved) is PosixPath and not (tree / "c1.txt").exists()
     moved = await moved.move_into(Path(tree, "empty"))
-    assert moved == Path(tree, "empty", "m.txt") and moved.is_file() is not None
+    assert moved == Path(tree, "empty", "m.txt") and await moved.is_file()
     assert (tree / "empty" / "m.txt").read_text() == "alpha\n"
 
 

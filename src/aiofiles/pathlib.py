@@ -37,7 +37,7 @@ import sys
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -145,15 +145,18 @@ def _call_path(fn: Callable[..., pathlib.PurePath], path: _PathT, args: Any) -> 
 #         change on it has finished. "Finished" is the job's end, not the
 #         caller's return: a cancelled ``write_text`` still lands before the
 #         call that follows it, as the blocking call would. A path is its
-#         absolute spelling (``..`` and symlinks are not resolved); calls with
-#         two paths (rename, copy, move, ...) are ordered on both.
+#         absolute spelling (``..`` and symlinks are not resolved). A call is
+#         ordered with the calls on its path, on the directories above it and
+#         on the paths inside it; calls with two paths (rename, copy, move,
+#         ...) are ordered on both.
 # Rule 6. A job that opens a file's contents (read_bytes, write_text, copy,
 #         move, ...) first checks, in the worker, what the paths name. A FIFO,
 #         device or socket may make it wait for ever, so the call then leaves
 #         its bounded worker and runs as an ``unbounded`` job (``_executor``
 #         Rule 7), outside the order of Rule 5 (the reader and the writer of one
-#         FIFO must be able to meet). Directories go the same way, since a
-#         tree may hold such files.
+#         FIFO must be able to meet). Directories (copy, move) run unbounded
+#         too, since a tree may hold such files, but keep their place in the
+#         order.
 
 
 class _Call:
@@ -167,42 +170,69 @@ class _Call:
         self.done: asyncio.Future[None] = done  # set when the job has ended
 
 
+def _ancestors(key: str) -> Iterator[str]:
+    """The directories above the absolute path ``key``, nearest first."""
+    while True:
+        parent = os.path.dirname(key)
+        if parent == key:
+            return
+        yield parent
+        key = parent
+
+
 class _Order:
     """The calls still running on each path, for one event loop (Rule 5)."""
 
-    __slots__ = ("__weakref__", "running")
+    __slots__ = ("__weakref__", "below", "running")
 
     def __init__(self) -> None:
-        self.running: dict[str, list[_Call]] = {}
+        # Calls by their paths, and by every directory above their paths (as
+        # insertion-ordered sets): a call is ordered with those on its paths,
+        # on the directories above them, and on the paths inside them.
+        self.running: dict[str, dict[_Call, None]] = {}
+        self.below: dict[str, dict[_Call, None]] = {}
 
     def enter(self, call: _Call) -> list[asyncio.Future[None]]:
         """Take ``call``'s place; return the ends it must wait for."""
-        before: list[asyncio.Future[None]] = []
+        running, below = self.running, self.below
+        before: dict[_Call, None] = {}
         for key in call.keys:
-            calls = self.running.get(key)
-            if calls is None:
-                self.running[key] = [call]
-                continue
-            for other in calls:
-                if call.changes or other.changes:
-                    before.append(other.done)
-            calls.append(call)
-        return before
+            related = [running.get(key), below.get(key)]
+            related += [running.get(up) for up in _ancestors(key)]
+            for calls in related:
+                if calls:
+                    for other in calls:
+                        if call.changes or other.changes:
+                            before[other] = None
+        for key in call.keys:
+            running.setdefault(key, {})[call] = None
+            for up in _ancestors(key):
+                below.setdefault(up, {})[call] = None
+        before.pop(call, None)
+        return [other.done for other in before]
 
     def leave(self, call: _Call) -> None:
         if call.done.done():
             return
         call.done.set_result(None)
         for key in call.keys:
-            calls = self.running.get(key)
-            if calls is not None:
-                calls.remove(call)
-                if not calls:
-                    del self.running[key]
+            self._drop(self.running, key, call)
+            for up in _ancestors(key):
+                self._drop(self.below, up, call)
+
+    @staticmethod
+    def _drop(index: dict[str, dict[_Call, None]], key: str, call: _Call) -> None:
+        calls = index.get(key)
+        if calls is not None:
+            calls.pop(call, None)
+            if not calls:
+                del index[key]
 
     def busy(self, key: str) -> bool:
-        """Is a change to ``key`` still running or waiting?"""
-        return any(c.changes for c in self.running.get(key, ()))
+        """Is a change to ``key`` (or above or inside it) running or waiting?"""
+        related = [self.running.get(key), self.below.get(key)]
+        related += [self.running.get(up) for up in _ancestors(key)]
+        return any(c.changes for calls in related if calls for c in calls)
 
 
 _orders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Order] = (
@@ -232,23 +262,30 @@ class _Again:
 _AGAIN = _Again()
 
 
-def _may_wait(paths: tuple[Any, ...]) -> bool:
-    """Worker: may opening one of ``paths`` wait for ever (Rule 6)?"""
+_AGAIN_IN_ORDER = _Again()
+
+
+def _may_wait(paths: tuple[Any, ...]) -> _Again | None:
+    """Worker: may opening one of ``paths`` wait for ever (Rule 6)? ``_AGAIN``
+    for a FIFO, device or socket, ``_AGAIN_IN_ORDER`` for a directory (a tree
+    that may hold one), None if not."""
+    found = None
     for path in paths:
         try:
             mode = os.stat(path).st_mode
         except (OSError, ValueError, TypeError):
             continue  # missing or unusable: the call itself says what is wrong
-        if not S_ISREG(mode):
-            return True
-    return False
+        if S_ISDIR(mode):
+            found = _AGAIN_IN_ORDER
+        elif not S_ISREG(mode):
+            return _AGAIN
+    return found
 
 
 def _checked(paths: tuple[Any, ...], call: Callable[[], _R]) -> Callable[[], Any]:
     def job() -> Any:
-        if _may_wait(paths):
-            return _AGAIN
-        return call()
+        again = _may_wait(paths)
+        return call() if again is None else again
 
     return job
 
@@ -274,15 +311,15 @@ def _ordered(
     job = _checked(opens, call) if opens else call
 
     def done(ok: bool, value: Any) -> None:
-        order.leave(me)
-        if ok and value is _AGAIN:  # Rule 6: again, unbounded, out of the order
+        if ok and isinstance(value, _Again):  # Rule 6: again, unbounded
+            if value is _AGAIN:  # a FIFO or device: out of the order
+                order.leave(me)
             try:
-                _offload.submit(
-                    loop, None, call, functools.partial(_settle, result), unbounded=True
-                )
+                _offload.submit(loop, None, call, done, unbounded=True)
             except BaseException as exc:
-                _settle(result, False, exc)
+                done(False, exc)
             return
+        order.leave(me)
         _settle(result, ok, value)
 
     def go() -> None:
