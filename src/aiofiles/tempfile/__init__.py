@@ -662,7 +662,7 @@ if sys.version_info >= (3, 12):
 
         ``async with`` gives the path and removes the directory on exit (unless
         ``delete=False``); ``await`` gives an :class:`AsyncTemporaryDirectory`.
-        The keyword arguments ``ignore_cleanup_errors`` and (3.12+) ``delete`` are
+        The keyword arguments ``ignore_cleanup_errors`` and ``delete`` are
         the standard library's, passed through; ``loop`` and ``executor`` keep
         their positions, after ``dir``. The removal on exit runs with
         ``executor``.
@@ -706,11 +706,11 @@ else:
     ) -> AiofilesContextManagerTempDir:
         """Async :class:`tempfile.TemporaryDirectory`.
 
-        ``async with`` gives the path and removes the directory on exit (unless
-        ``delete=False``); ``await`` gives an :class:`AsyncTemporaryDirectory`.
-        The keyword arguments ``ignore_cleanup_errors`` is
-        the standard library's, passed through; ``loop`` and ``executor`` keep
-        their positions, after ``dir``. The removal on exit runs with
+        ``async with`` gives the path and removes the directory on exit;
+        ``await`` gives an :class:`AsyncTemporaryDirectory`. The keyword
+        argument ``ignore_cleanup_errors`` is the standard library's, passed
+        through (``delete`` comes with Python 3.12); ``loop`` and ``executor``
+        keep their positions, after ``dir``. The removal on exit runs with
         ``executor``.
         """
         options = {"ignore_cleanup_errors": ignore_cleanup_errors}
