@@ -253,6 +253,18 @@ def _key(path: Any) -> str:
     return text if os.path.isabs(text) else os.path.join(os.getcwd(), text)
 
 
+def _keys(paths: tuple[Any, ...]) -> tuple[str, ...]:
+    """The keys of ``paths``, each once; what is not a path has none (the
+    call itself raises pathlib's error for it)."""
+    keys: dict[str, None] = {}
+    for path in paths:
+        try:
+            keys[_key(path)] = None
+        except (TypeError, ValueError):
+            pass
+    return tuple(keys)
+
+
 class _Again:
     """What a job returns when its paths need an unbounded worker (Rule 6)."""
 
@@ -271,6 +283,8 @@ def _may_wait(paths: tuple[Any, ...]) -> _Again | None:
     that may hold one), None if not."""
     found = None
     for path in paths:
+        if isinstance(path, int):
+            continue  # not a path (os.stat would take it for a descriptor)
         try:
             mode = os.stat(path).st_mode
         except (OSError, ValueError, TypeError):
@@ -304,9 +318,7 @@ def _ordered(
     """
     loop = asyncio.get_running_loop()
     order = _order_of(loop)
-    me = _Call(
-        tuple(dict.fromkeys(_key(k) for k in keys)), changes, loop.create_future()
-    )
+    me = _Call(_keys(keys), changes, loop.create_future())
     result: asyncio.Future[_R] = loop.create_future()
     job = _checked(opens, call) if opens else call
 
@@ -581,13 +593,8 @@ def _transfer(
     at, if not ``target``), ordered on both paths (Rule 5) and unbounded for
     trees and special files (Rule 6)."""
     where = target if where is None else where
-    try:
-        keys: tuple[Any, ...] = (path, where)
-        _key(where)
-    except TypeError:
-        keys = (path,)  # not a path: pathlib raises the error
     call = functools.partial(_do_transfer, fn, path, target, kwargs)
-    return _ordered(keys, True, call, keys)
+    return _ordered((path, where), True, call, (path, where))
 
 
 class PathInfo:
