@@ -11,16 +11,21 @@ are compared. glob/rglob/iterdir/walk are compared with pathlib's results.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import os
 import pathlib
 import pickle
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import aiofiles._executor
 import aiofiles._fastpath
 import aiofiles.pathlib
 from aiofiles import _offload
@@ -118,7 +123,8 @@ IO_NAMES = sorted(
     if not name.startswith("_")
 )
 ITERATORS = {"iterdir", "glob", "rglob", "walk"}
-NOT_COROUTINES = ITERATORS | {"open", "from_uri"}  # open: aiofiles.open's result
+PROPERTIES = {"info"}  # 3.14+
+NOT_COROUTINES = ITERATORS | PROPERTIES | {"open", "from_uri"}  # open: aiofiles.open's
 
 
 def test_every_io_method_of_pathlib_is_there() -> None:
@@ -129,6 +135,10 @@ def test_every_io_method_of_pathlib_is_there() -> None:
 
 @pytest.mark.parametrize("name", IO_NAMES)
 def test_same_arguments_as_pathlib(name: str) -> None:
+    if name in PROPERTIES:
+        assert isinstance(getattr(Path, name), property)
+        assert isinstance(getattr(pathlib.Path, name), property)
+        return
     ours = inspect.signature(getattr(Path, name))
     theirs = inspect.signature(getattr(pathlib.Path, name))
     assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
@@ -196,6 +206,7 @@ def test_windows_path_cannot_be_made_here() -> None:
 def test_module_surface() -> None:
     assert sorted(aiofiles.pathlib.__all__) == [
         "Path",
+        "PathInfo",
         "PosixPath",
         "PurePath",
         "PurePosixPath",
@@ -355,6 +366,8 @@ CHANGES: list[
     ("rename", "a.txt", lambda r: (r / "renamed.txt",), {}),
     ("rename", "a.txt", lambda r: (str(r / "d1"),), {}),
     ("rename", "missing", lambda r: (r / "x",), {}),
+    ("rename", "a.txt", lambda r: (5,), {}),
+    ("replace", "a.txt", lambda r: (None,), {}),
     ("rename", "d2", lambda r: (Path(r, "d2moved"),), {}),
     ("replace", "a.txt", lambda r: (r / "b.TXT",), {}),
     ("replace", "d1", lambda r: (r / "empty",), {}),
@@ -375,6 +388,35 @@ CHANGES: list[
     ("hardlink_to", "hard", lambda r: (r / "missing",), {}),
     ("hardlink_to", "a.txt", lambda r: (Path(r, "d1", "c.txt"),), {}),
 ]
+if sys.version_info >= (3, 14):
+    CHANGES += [
+        ("copy", "a.txt", lambda r: (r / "copy.txt",), {}),
+        ("copy", "a.txt", lambda r: (str(r / "d2" / "c"),), {}),
+        ("copy", "a.txt", lambda r: (str(r / "d1"),), {}),
+        ("copy", "a.txt", lambda r: (r / "a.txt",), {}),
+        ("copy", "d2", lambda r: (r / "d2copy",), {}),
+        ("copy", "link_a", lambda r: (r / "lc",), {"follow_symlinks": False}),
+        ("copy", "a.txt", lambda r: (r / "pm",), {"preserve_metadata": True}),
+        ("copy", "missing", lambda r: (r / "x",), {}),
+        ("copy", "a.txt", lambda r: (r / "x",), {"bogus": 1}),
+        ("copy", "a.txt", lambda r: (5,), {}),
+        ("move_into", "a.txt", lambda r: (None,), {}),
+        ("copy_into", "a.txt", lambda r: (r / "d2",), {}),
+        ("copy_into", "d2", lambda r: (str(r / "empty"),), {}),
+        ("copy_into", "a.txt", lambda r: (r / "nodir",), {}),
+        ("move", "a.txt", lambda r: (r / "moved.txt",), {}),
+        ("move", "d1", lambda r: (r / "d2" / "inner",), {}),
+        ("move", "d1", lambda r: (r / "d1" / "sub" / "x",), {}),
+        ("move", "missing", lambda r: (str(r / "x"),), {}),
+        ("move_into", "a.txt", lambda r: (r / "d2",), {}),
+        ("move_into", "d2", lambda r: (str(r / "empty"),), {}),
+        ("move_into", "a.txt", lambda r: (r / "a.txt",), {}),
+    ]
+if sys.version_info >= (3, 15):
+    CHANGES += [
+        ("mkdir", "p/q/r", lambda r: (0o700,), {"parents": True, "parent_mode": 0o750}),
+        ("mkdir", "p/q", lambda r: (), {"parent_mode": 0o700}),
+    ]
 if sys.version_info < (3, 12):
     CHANGES += [
         ("link_to", "a.txt", lambda r: (r / "hard2",), {}),
@@ -621,14 +663,14 @@ class HopCounter:
         monkeypatch.setattr(_offload, "submit", counting)
 
 
-async def test_gathered_calls_share_hops(
+async def test_each_call_is_its_own_job(
     loop_kind: str, tree: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hops = HopCounter(monkeypatch)
-    names = [f"n{i}" for i in range(300)] + ["a.txt", "d1", "missing"]
+    names = [f"n{i}" for i in range(50)] + ["a.txt", "d1", "missing"]
     got = await asyncio.gather(*(Path(tree, n).exists() for n in names))
     assert got == [pathlib.Path(tree, n).exists() for n in names]
-    assert hops.count <= aiofiles.pathlib.COALESCE_JOBS
+    assert hops.count == len(names)
     # errors stay with their own call
     results = await asyncio.gather(
         *(Path(tree, n).stat() for n in ("a.txt", "missing", "d1")),
@@ -702,21 +744,30 @@ async def test_small_cached_files_are_read_on_the_loop(
 
 
 async def test_inline_reads_leave_the_loop_room(
-    loop_kind: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+    loop_kind: str, tmp_path: pathlib.Path
 ) -> None:
-    """A gather of many cached reads: INLINE_SECONDS on the loop, the rest in hops."""
+    """A gather of many cached reads lets other callbacks run in between."""
 
     def make() -> None:
         for i in range(400):
-            (tmp_path / f"f{i}").write_text(f"file {i}\n")
+            (tmp_path / f"f{i}").write_text(f"file {i}\n" + "x" * 4000)
 
     await _offload.run(make)  # set-up must not block the loop either
     paths = [Path(tmp_path, f"f{i}") for i in range(400)]
-    monkeypatch.setattr(aiofiles.pathlib, "INLINE_SECONDS", 0.0)  # one read inline
-    hops = HopCounter(monkeypatch)
-    texts = await asyncio.gather(*(p.read_text() for p in paths))
-    assert texts == [f"file {i}\n" for i in range(400)]
-    assert 1 <= hops.count <= aiofiles.pathlib.COALESCE_JOBS
+    loop = asyncio.get_running_loop()
+    ticks = 0
+
+    def tick() -> None:
+        nonlocal ticks
+        ticks += 1
+        if not reads.done():
+            loop.call_soon(tick)
+
+    reads = asyncio.ensure_future(asyncio.gather(*(p.read_text() for p in paths)))
+    loop.call_soon(tick)
+    texts = await reads
+    assert texts == [f"file {i}\n" + "x" * 4000 for i in range(400)]
+    assert ticks >= 3
 
 
 def test_iterators_build_paths_the_fast_way_and_right() -> None:
@@ -733,3 +784,207 @@ def test_iterators_build_paths_the_fast_way_and_right() -> None:
             hash(source),
             PosixPath(text),
         )
+
+
+# -- 3.14+: copy/move with our paths, and Path.info -------------------------------------
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="copy and move are 3.14+")
+async def test_copy_and_move_take_our_paths(loop_kind: str, tree: pathlib.Path) -> None:
+    src = Path(tree, "a.txt")
+    copied = await src.copy(Path(tree, "c1.txt"))
+    assert type(copied) is PosixPath and copied == Path(tree, "c1.txt")
+    assert (tree / "c1.txt").read_text() == "alpha\n"
+    into = await src.copy_into(Path(tree, "d2"))
+    assert type(into) is PosixPath and into == Path(tree, "d2", "a.txt")
+    moved = await Path(tree, "c1.txt").move(Path(tree, "d2", "m.txt"))
+    assert type(moved) is PosixPath and not (tree / "c1.txt").exists()
+    moved = await moved.move_into(Path(tree, "empty"))
+    assert moved == Path(tree, "empty", "m.txt") and await moved.is_file()
+    assert (tree / "empty" / "m.txt").read_text() == "alpha\n"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="Path.info is 3.14+")
+async def test_info_answers_as_pathlibs(loop_kind: str, tree: pathlib.Path) -> None:
+    for entry in [*ENTRIES, "fifo", "dangling", "missing"]:
+        theirs = pathlib.Path(tree, entry).info
+        info = Path(tree, entry).info
+        assert isinstance(info, aiofiles.pathlib.PathInfo)
+        for follow in (True, False):
+            for name in ("exists", "is_dir", "is_file"):
+                method = getattr(info, name)
+                assert inspect.iscoroutinefunction(method)
+                assert await method(follow_symlinks=follow) == getattr(theirs, name)(
+                    follow_symlinks=follow
+                ), (entry, name, follow)
+        assert await info.is_symlink() == theirs.is_symlink()
+    p = Path(tree, "a.txt")
+    assert p.info is p.info  # made once per path object, as pathlib's
+    listed = {q.name: q async for q in Path(tree).iterdir()}
+    for q in pathlib.Path(tree).iterdir():
+        assert await listed[q.name].info.is_dir() == q.info.is_dir()
+        assert await listed[q.name].info.is_symlink() == q.info.is_symlink()
+
+
+# -- calls on FIFOs hold no bounded worker; calls on one path keep their order --------
+
+
+def _release_fifo(path: pathlib.Path, data: bytes = b"") -> None:
+    """Open ``path`` for writing once a reader has it open, write, close."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: no reader yet
+            assert time.monotonic() < deadline, "the reader never opened the FIFO"
+            time.sleep(0.001)
+            continue
+        try:
+            os.write(fd, data) if data else None
+        finally:
+            os.close(fd)
+        return
+
+
+async def test_a_fifo_read_does_not_hold_up_other_paths(
+    loop_kind: str, tree: pathlib.Path
+) -> None:
+    reader = asyncio.ensure_future(Path(tree, "fifo").read_bytes())
+    other = asyncio.ensure_future(Path(tree, "a.txt").exists())  # same iteration
+    assert await asyncio.wait_for(other, 10) is True
+    assert not reader.done()
+    await _offload.run(_release_fifo, tree / "fifo", b"x")
+    assert await asyncio.wait_for(reader, 10) == b"x"
+
+
+async def test_fifo_reads_do_not_exhaust_the_pool(
+    loop_kind: str, tmp_path: pathlib.Path
+) -> None:
+    count = aiofiles._executor.DEFAULT_MAX_WORKERS + 4
+    fifos = [tmp_path / f"fifo{i}" for i in range(count)]
+    for fifo in fifos:
+        os.mkfifo(fifo)
+    readers = []
+    for fifo in fifos:  # one per loop iteration: each its own job in any design
+        readers.append(asyncio.ensure_future(Path(fifo).read_text()))
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+    try:
+        assert await asyncio.wait_for(Path(tmp_path).exists(), 10) is True
+        assert await asyncio.wait_for(Path(tmp_path, "x").write_text("y"), 10) == 1
+    finally:
+        for fifo in fifos:
+            await asyncio.get_running_loop().run_in_executor(
+                None, _release_fifo, fifo, b"z"
+            )
+    assert await asyncio.wait_for(asyncio.gather(*readers), 20) == ["z"] * count
+
+
+async def test_a_fifos_reader_and_writer_meet(
+    loop_kind: str, tree: pathlib.Path
+) -> None:
+    fifo = Path(tree, "fifo")
+    got = await asyncio.wait_for(
+        asyncio.gather(fifo.read_bytes(), fifo.write_bytes(b"hello")), 10
+    )
+    assert got == [b"hello", 5]
+
+
+async def test_a_cancelled_write_lands_before_the_next_call(
+    loop_kind: str, tmp_path: pathlib.Path
+) -> None:
+    """The blocking equivalent: the cancelled write finishes, then the next one."""
+    p = Path(tmp_path, "out.txt")
+    big = "a" * (64 * 1024 * 1024)
+    for _ in range(3):
+        task = asyncio.ensure_future(p.write_text(big))
+        deadline = time.monotonic() + 10
+        while not os.path.exists(p) or os.path.getsize(p) == 5:  # its job started
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.0005)
+        task.cancel()
+        assert await p.write_text("small") == 5
+        assert pathlib.Path(p).read_text() == "small"
+        assert await p.read_text() == "small"
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+# Calls on a few paths, some cancelled once started, against the blocking calls
+# made one after another (hypothesis): the order of Rule 5 makes them agree.
+
+_NAMES = ("f", "g", "d", "d/f")
+_ORDER_OPS = [
+    ("write_text", lambda r: ("one",)),
+    ("write_text", lambda r: ("two two",)),
+    ("write_bytes", lambda r: (b"three",)),
+    ("read_text", lambda r: ()),
+    ("exists", lambda r: ()),
+    ("unlink", lambda r: ()),
+    ("mkdir", lambda r: ()),
+    ("rmdir", lambda r: ()),
+    ("touch", lambda r: ()),
+    ("rename", lambda r: (r / "g",)),
+    ("replace", lambda r: (r / "f",)),
+]
+if sys.version_info >= (3, 14):
+    _ORDER_OPS += [
+        ("copy", lambda r: (r / "g",)),
+        ("move", lambda r: (r / "f",)),
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(range(len(_ORDER_OPS))),
+            st.sampled_from(_NAMES),
+            st.booleans(),
+        ),
+        max_size=10,
+    )
+)
+def test_calls_on_one_path_keep_their_order(ops: list[tuple[int, str, bool]]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as top:
+        a, b = pathlib.Path(top, "a"), pathlib.Path(top, "b")
+        a.mkdir()
+        b.mkdir()
+        expected = []
+        for i, name, cancel in ops:
+            method, make = _ORDER_OPS[i]
+            got = outcome_sync(
+                functools.partial(
+                    lambda n, m, mk: getattr(pathlib.Path(a, n), m)(*mk(a)),
+                    name,
+                    method,
+                    make,
+                ),
+                a,
+            )
+            expected.append(None if cancel else got)
+
+        async def run() -> list[Any]:
+            out: list[Any] = []
+            tasks = []
+            for i, name, cancel in ops:
+                method, make = _ORDER_OPS[i]
+                coro = getattr(Path(b, name), method)(*make(b))
+                if cancel:
+                    task = asyncio.ensure_future(coro)
+                    await asyncio.sleep(0)  # the call is made: it takes its place
+                    task.cancel()
+                    tasks.append(task)
+                    out.append(None)
+                else:
+                    out.append(await outcome_async(coro, b))
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for name in _NAMES:  # each waits for the changes made before it
+                await Path(b, name).exists()
+            return out
+
+        ours = asyncio.run(run())
+        assert ours == expected
+        assert snapshot(b) == snapshot(a)

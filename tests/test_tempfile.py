@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import aiofiles.tempfile
 from aiofiles.base import AiofilesContextManager
@@ -99,12 +101,16 @@ def test_signatures() -> None:
         *common,
         *tail,
     ]
-    assert _params(aiofiles.tempfile.TemporaryDirectory) == [
+    directory = [
         ("suffix", POK, None),
         ("prefix", POK, None),
         ("dir", POK, None),
         *tail,
+        ("ignore_cleanup_errors", KW, False),
     ]
+    if PY312:
+        directory.append(("delete", KW, True))
+    assert _params(aiofiles.tempfile.TemporaryDirectory) == directory
     assert _params(aiofiles.tempfile.wrap) == [
         ("base_io_obj", POK, inspect.Parameter.empty),
         ("file", POK, inspect.Parameter.empty),
@@ -289,7 +295,8 @@ async def test_temporary_file_default_mode(tmp_path: Path, loop_kind: str) -> No
     f = await aiofiles.tempfile.TemporaryFile(dir=str(tmp_path))
     try:
         assert type(f) is AsyncBufferedReader
-        assert f.mode in ("rb+", "w+b")  # whatever the standard library reports
+        with tempfile.TemporaryFile(dir=str(tmp_path)) as blocking:
+            assert f.mode == blocking.mode  # whatever the standard library reports
         await f.write(b"abc")
         await f.seek(0)
         assert await f.read() == b"abc"
@@ -969,3 +976,144 @@ async def test_named_temporary_file_reads_are_served_on_the_loop(
         assert got == [x if "b" not in mode else x.encode() for x in lines]
         assert len(hops) <= 2, hops  # (at most a probe's miss or the end of file)
     assert not os.path.exists(f.name)
+
+
+# -- TemporaryDirectory's options, the exit's executor, spooled files -------------------
+
+
+async def test_directory_options_are_passed_through(
+    tmp_path: Path, loop_kind: str
+) -> None:
+    if PY312:
+        async with aiofiles.tempfile.TemporaryDirectory(
+            dir=str(tmp_path), delete=False
+        ) as kept:
+            Path(kept, "f").write_text("x")
+        assert Path(kept, "f").read_text() == "x"  # delete=False: still there
+        made = await aiofiles.tempfile.TemporaryDirectory(
+            dir=str(tmp_path), delete=False
+        )
+        assert made._file._delete is False
+    # ignore_cleanup_errors reaches the standard library's object
+    d = await aiofiles.tempfile.TemporaryDirectory(
+        dir=str(tmp_path), ignore_cleanup_errors=True
+    )
+    assert d._file._ignore_cleanup_errors is True
+    await d.cleanup()
+    assert not os.path.exists(d.name)
+    with pytest.raises(TypeError):
+        aiofiles.tempfile.TemporaryDirectory(
+            str(tmp_path), None, None, None, None, True
+        )  # type: ignore[call-overload, misc]
+
+
+async def test_directory_positional_loop_and_executor_as_in_25_1(
+    tmp_path: Path, loop_kind: str
+) -> None:
+    executor = CountingExecutor()
+    try:
+        loop = asyncio.get_running_loop()
+        async with aiofiles.tempfile.TemporaryDirectory(
+            "-s", "p-", str(tmp_path), loop, executor
+        ) as d:
+            assert os.path.basename(d).startswith("p-") and d.endswith("-s")
+        assert not os.path.exists(d)
+        assert executor.submitted == 2  # made there, removed there
+    finally:
+        executor.shutdown(wait=False)
+
+
+async def test_spooled_exit_uses_the_callers_executor(loop_kind: str) -> None:
+    executor = CountingExecutor()
+    try:
+        async with aiofiles.tempfile.SpooledTemporaryFile(4, executor=executor) as f:
+            await f.write(b"0123456789")  # past max_size: rolled over there
+            assert f._file._rolled
+            before = executor.submitted
+        assert f.closed
+        assert executor.submitted == before + 1  # the exit ran there too
+    finally:
+        executor.shutdown(wait=False)
+
+
+async def test_spooled_file_is_an_async_context_manager(loop_kind: str) -> None:
+    f = await aiofiles.tempfile.SpooledTemporaryFile(max_size=8)
+    async with f as entered:
+        assert entered is f
+        await f.write(b"abc")
+    assert f.closed
+    g = await aiofiles.tempfile.SpooledTemporaryFile(max_size=2, mode="w+")
+    with pytest.raises(KeyError):
+        async with g:
+            await g.write("abcdef")  # rolled over
+            raise KeyError("body")
+    assert g.closed
+
+
+async def test_spooled_writelines_of_nothing_past_max_size(loop_kind: str) -> None:
+    """Past ``max_size`` without a rollover (a seek), ``writelines([])`` does
+    what the running Python's does (3.14 changed it: no lines, no rollover)."""
+    with tempfile.SpooledTemporaryFile(max_size=4) as blocking:
+        blocking.write(b"ab")
+        blocking.seek(10)
+        assert blocking.writelines([]) is None
+        expected = (blocking._rolled, blocking.tell())
+        blocking.seek(0)
+        expected_data = blocking.read()
+    async with aiofiles.tempfile.SpooledTemporaryFile(max_size=4) as f:
+        await f.write(b"ab")
+        await f.seek(10)
+        assert await f.writelines([]) is None
+        assert (f._file._rolled, await f.tell()) == expected
+        await f.seek(0)
+        assert await f.read() == expected_data
+
+
+# A spooled file against the standard library's, call by call (hypothesis).
+
+_SPOOLED_OPS = st.one_of(
+    st.tuples(st.just("write"), st.binary(max_size=12)),
+    st.tuples(st.just("writelines"), st.lists(st.binary(max_size=6), max_size=4)),
+    st.tuples(st.just("seek"), st.integers(0, 40)),
+    st.tuples(st.just("read"), st.integers(-1, 20)),
+    st.tuples(st.just("readline"), st.integers(-1, 20)),
+    st.tuples(st.just("truncate"), st.one_of(st.none(), st.integers(0, 40))),
+    st.tuples(st.just("tell"), st.none()),
+    st.tuples(st.just("rollover"), st.none()),
+)
+
+
+def _spooled_step(f: Any, op: str, arg: Any) -> Any:
+    if arg is None and op in ("tell", "rollover"):
+        return getattr(f, op)()
+    return getattr(f, op)(arg)
+
+
+@settings(max_examples=60, deadline=None)
+@given(max_size=st.integers(0, 24), ops=st.lists(_SPOOLED_OPS, max_size=12))
+def test_spooled_differential(max_size: int, ops: list[tuple[str, Any]]) -> None:
+    expected: list[Any] = []
+    with tempfile.SpooledTemporaryFile(max_size=max_size) as blocking:
+        for op, arg in ops:
+            try:
+                expected.append(("ok", _spooled_step(blocking, op, arg)))
+            except Exception as exc:
+                expected.append(("raised", type(exc), str(exc)))
+            expected.append(blocking._rolled)
+        blocking.seek(0)
+        expected.append(blocking.read())
+
+    async def run() -> list[Any]:
+        got: list[Any] = []
+        async with aiofiles.tempfile.SpooledTemporaryFile(max_size=max_size) as f:
+            for op, arg in ops:
+                try:
+                    got.append(("ok", await _spooled_step(f, op, arg)))
+                except Exception as exc:
+                    got.append(("raised", type(exc), str(exc)))
+                got.append(f._file._rolled)
+            await f.seek(0)
+            got.append(await f.read())
+        return got
+
+    assert asyncio.run(run()) == expected

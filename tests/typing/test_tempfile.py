@@ -6,6 +6,7 @@ A line ending in ``# type: ignore[code]`` must be an error (see test_open.py).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from typing_extensions import assert_type
@@ -113,6 +114,18 @@ async def directories() -> None:
     assert_type(d.name, str)
     assert_type(await d.cleanup(), None)
     assert_type(await d.close(), None)
+    aiofiles.tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
+    aiofiles.tempfile.TemporaryDirectory(".d", "p", where_str(), None, None)
+    if sys.version_info >= (3, 12):
+        async with aiofiles.tempfile.TemporaryDirectory(delete=False) as kept:
+            assert_type(kept, str)
+    spooled = await aiofiles.tempfile.SpooledTemporaryFile(max_size=10)
+    async with spooled as entered:
+        assert_type(entered, AsyncSpooledTemporaryFile[bytes])
+
+
+def where_str() -> str:
+    return "/tmp"
 
 
 async def naming_arguments(where: Path) -> None:

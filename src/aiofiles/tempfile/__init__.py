@@ -604,37 +604,14 @@ class AiofilesContextManagerTempDir(AiofilesContextManager[AsyncTemporaryDirecto
         return directory.name
 
 
-@overload
-def TemporaryDirectory(
-    suffix: str | None = None,
-    prefix: str | None = None,
-    dir: StrPath | None = None,
-    loop: _Loop | None = None,
-    executor: _Executor | None = None,
-) -> AiofilesContextManagerTempDir: ...
-@overload
-def TemporaryDirectory(
-    suffix: bytes | None = None,
-    prefix: bytes | None = None,
-    dir: BytesPath | None = None,
-    loop: _Loop | None = None,
-    executor: _Executor | None = None,
-) -> AiofilesContextManagerTempDir: ...
-def TemporaryDirectory(
-    suffix: str | bytes | None = None,
-    prefix: str | bytes | None = None,
-    dir: StrOrBytesPath | None = None,
-    loop: _Loop | None = None,
-    executor: _Executor | None = None,
+def _temporary_directory(
+    names: dict[str, Any],
+    loop: _Loop | None,
+    executor: _Executor | None,
+    options: dict[str, Any],
 ) -> AiofilesContextManagerTempDir:
-    """Async :class:`tempfile.TemporaryDirectory`.
-
-    ``async with`` gives the path and removes the directory on exit; ``await``
-    gives an :class:`AsyncTemporaryDirectory`.
-    """
-
     def make() -> tempfile.TemporaryDirectory[str]:
-        return tempfile.TemporaryDirectory(**_names(suffix, prefix, dir))
+        return tempfile.TemporaryDirectory(**names, **options)
 
     async def directory() -> AsyncTemporaryDirectory:
         nonlocal loop
@@ -644,3 +621,99 @@ def TemporaryDirectory(
         return AsyncTemporaryDirectory(made, loop=loop, executor=executor)
 
     return AiofilesContextManagerTempDir(directory())
+
+
+if sys.version_info >= (3, 12):
+
+    @overload
+    def TemporaryDirectory(
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: StrPath | None = None,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+        *,
+        ignore_cleanup_errors: bool = False,
+        delete: bool = True,
+    ) -> AiofilesContextManagerTempDir: ...
+    @overload
+    def TemporaryDirectory(
+        suffix: bytes | None = None,
+        prefix: bytes | None = None,
+        dir: BytesPath | None = None,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+        *,
+        ignore_cleanup_errors: bool = False,
+        delete: bool = True,
+    ) -> AiofilesContextManagerTempDir: ...
+
+    def TemporaryDirectory(
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: StrOrBytesPath | None = None,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+        *,
+        ignore_cleanup_errors: bool = False,
+        delete: bool = True,
+    ) -> AiofilesContextManagerTempDir:
+        """Async :class:`tempfile.TemporaryDirectory`.
+
+        ``async with`` gives the path and removes the directory on exit (unless
+        ``delete=False``); ``await`` gives an :class:`AsyncTemporaryDirectory`.
+        The keyword arguments ``ignore_cleanup_errors`` and ``delete`` are
+        the standard library's, passed through; ``loop`` and ``executor`` keep
+        their positions, after ``dir``. The removal on exit runs with
+        ``executor``.
+        """
+        options = {"ignore_cleanup_errors": ignore_cleanup_errors, "delete": delete}
+        return _temporary_directory(
+            _names(suffix, prefix, dir), loop, executor, options
+        )
+
+else:
+
+    @overload
+    def TemporaryDirectory(
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: StrPath | None = None,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+        *,
+        ignore_cleanup_errors: bool = False,
+    ) -> AiofilesContextManagerTempDir: ...
+    @overload
+    def TemporaryDirectory(
+        suffix: bytes | None = None,
+        prefix: bytes | None = None,
+        dir: BytesPath | None = None,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+        *,
+        ignore_cleanup_errors: bool = False,
+    ) -> AiofilesContextManagerTempDir: ...
+
+    def TemporaryDirectory(
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: StrOrBytesPath | None = None,
+        loop: _Loop | None = None,
+        executor: _Executor | None = None,
+        *,
+        ignore_cleanup_errors: bool = False,
+    ) -> AiofilesContextManagerTempDir:
+        """Async :class:`tempfile.TemporaryDirectory`.
+
+        ``async with`` gives the path and removes the directory on exit;
+        ``await`` gives an :class:`AsyncTemporaryDirectory`. The keyword
+        argument ``ignore_cleanup_errors`` is the standard library's, passed
+        through (``delete`` comes with Python 3.12); ``loop`` and ``executor``
+        keep their positions, after ``dir``. The removal on exit runs with
+        ``executor``.
+        """
+        options = {"ignore_cleanup_errors": ignore_cleanup_errors}
+        return _temporary_directory(
+            _names(suffix, prefix, dir), loop, executor, options
+        )

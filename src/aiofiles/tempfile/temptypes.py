@@ -14,6 +14,10 @@ Rule 3. Calls take turns through the per-file gate of :class:`AsyncBase`, the
         is copying the buffer in a worker, and calls finish in the order made.
 Rule 4. ``write`` and ``writelines`` follow the standard library's rule: write,
         then roll over if ``max_size`` is non-zero and ``tell() > max_size``.
+Rule 5. From 3.14 on, ``writelines`` follows that version's: with a non-zero
+        ``max_size``, it writes line by line and rolls over as soon as the
+        file is past ``max_size``, then writes the lines left to the real
+        file; no lines, no check (an empty list never rolls over).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -32,6 +37,7 @@ from ..base import AsyncBase
 __all__ = ["AsyncSpooledTemporaryFile", "AsyncTemporaryDirectory"]
 
 _R = TypeVar("_R")
+_WRITELINES_BY_LINE = sys.version_info >= (3, 14)  # Rule 5
 
 
 class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
@@ -56,6 +62,8 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
         if spooled._rolled:  # type: ignore[attr-defined]
             blocking = spooled.writelines if many else spooled.write
             return await self._in_turn(functools.partial(blocking, data))
+        if many and _WRITELINES_BY_LINE:
+            return await self._writelines_by_line(data)
         try:
             memory = spooled._file
             result = memory.writelines(data) if many else memory.write(data)
@@ -71,6 +79,35 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
         # done, even if this task is cancelled meanwhile (base Rule 2).
         await self._in_turn(spooled.rollover)
         return result
+
+    async def _writelines_by_line(self, lines: Iterable[Any]) -> None:
+        """3.14's ``writelines`` (Rule 5), in this file's turn, taken already."""
+        spooled = self._file
+        try:
+            if not spooled._max_size:  # type: ignore[attr-defined]
+                spooled._file.writelines(lines)
+                self._give_turn()
+                return
+            memory = spooled._file
+            it = iter(lines)
+            over = False
+            for line in it:
+                memory.write(line)
+                if memory.tell() > spooled._max_size:  # type: ignore[attr-defined]
+                    over = True
+                    break
+        except BaseException:
+            self._give_turn()
+            raise
+        if not over:
+            self._give_turn()
+            return
+
+        def rest() -> None:  # the rollover, then the lines left, off the loop
+            spooled.rollover()
+            spooled._file.writelines(it)
+
+        await self._in_turn(rest)
 
     # -- the rollover and the descriptor: always off the loop ------------------
 
@@ -144,6 +181,18 @@ class AsyncSpooledTemporaryFile(AsyncBase[AnyStr]):
     ) -> None:
         """What leaving ``async with`` runs (see ``AiofilesContextManager``)."""
         await self._call(functools.partial(self._file.__exit__, exc_type, exc, tb))
+
+    async def __aenter__(self) -> AsyncSpooledTemporaryFile[AnyStr]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Leaving ``async with f:`` closes the file, as the blocking one does."""
+        await self._exit_file(exc_type, exc, tb)
 
     # -- plain attributes: no I/O ---------------------------------------------
 
