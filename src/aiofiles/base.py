@@ -278,7 +278,13 @@ class AiofilesContextManager(Awaitable[_V_co], AbstractAsyncContextManager[_V_co
         if exit_file is not None:
             await exit_file(exc_type, exc_val, exc_tb)
         else:
-            await _offload.run(obj._file.__exit__, exc_type, exc_val, exc_tb)
+            await _offload.run(
+                obj._file.__exit__,
+                exc_type,
+                exc_val,
+                exc_tb,
+                executor=getattr(obj, "_executor", None),
+            )
         self._obj = None
 
 

@@ -47,7 +47,9 @@ from typing import (
 )
 
 from . import _fastpath, _offload, _walk
-from ._fileio import OPEN_COST, inline_allowed, pause, spend_since, spent
+from ._budget import OPEN_COST, pause, spent
+from ._budget import allowed as inline_allowed
+from ._budget import charge_since as spend_since
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, StrOrBytesPath
