@@ -22,10 +22,9 @@ thread spent runnable but waiting for a CPU). What a step held the loop for is
 its wall time minus that wait: its own CPU time plus every moment it slept in
 the kernel. Blocking is counted in full, whatever the load; only the time other
 processes had the CPU is left out. A sampler thread reads the counter every few
-milliseconds, so a report can find the value at the start of its step; the
-sample it uses is the first one taken after the step began, so the estimate can
-only err towards blaming the step (by one sampling period). Where schedstat is
-missing (not Linux), the wall time is used, as asyncio reports it.
+milliseconds, so a report can find the value at the start of its step (between
+the samples around it: the error is a share of one sampling period). Where
+schedstat is missing (not Linux), the wall time is used, as asyncio reports it.
 
 ``SLOW_CALLBACK`` is 1.0 s of that held time. The library's own steps take
 microseconds (an inline read of cached pages) to a few milliseconds; a step that
@@ -150,18 +149,36 @@ class _RunQueueClock:
                 self._wake.clear()
 
     def waited_since(self, start: float) -> float | None:
-        """Seconds the calling (registered) thread waited for a CPU since the
-        first sample at or after ``start``; None if it is not sampled."""
+        """Seconds the calling (registered) thread waited for a CPU since
+        ``start`` (a ``time.monotonic()``); None if it is not sampled.
+
+        The counter's value at ``start`` is interpolated between the samples
+        just before and just after it (or now, if none came after: a step that
+        holds the GIL starves the sampler). Before a step the loop is idle and
+        the sampler runs every few milliseconds, so the interval is short.
+        """
         with self._lock:
             entry = self._threads.get(threading.get_ident())
             if entry is None:
                 return None
             fd, samples = entry
-            now_wait = self._read(fd)
-            first = next((w for t, w in samples if t >= start), None)
+            now, now_wait = time.monotonic(), self._read(fd)
+            before = after = None
+            for sample in reversed(samples):
+                if sample[0] <= start:
+                    before = sample
+                    break
+                after = sample
         if now_wait is None:
             return None
-        return 0.0 if first is None else max(0, now_wait - first) / 1e9
+        if after is None:
+            after = (now, now_wait)
+        if before is None or after[0] <= before[0]:
+            at_start = after[1]  # blames the step for what it cannot place
+        else:
+            share = (start - before[0]) / (after[0] - before[0])
+            at_start = before[1] + share * (after[1] - before[1])
+        return max(0.0, now_wait - at_start) / 1e9
 
 
 _RUN_QUEUE = _RunQueueClock()

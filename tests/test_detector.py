@@ -28,7 +28,8 @@ pinnable = pytest.mark.skipif(
 
 @pytest.fixture
 def shared_cpu() -> Iterator[None]:
-    """This thread and a process that spins shares one CPU for the test."""
+    """This thread and a process that spins share one CPU for the test."""
+    run_in_loop("asyncio", asyncio.sleep, 0)  # the sampler thread starts unpinned
     cpu = min(os.sched_getaffinity(0))
     old = os.sched_getaffinity(0)
     spinner = subprocess.Popen(
