@@ -21,7 +21,7 @@ So a report is checked against the kernel's accounting of the loop thread
 thread spent runnable but waiting for a CPU). What a step held the loop for is
 its wall time minus that wait: its own CPU time plus every moment it slept in
 the kernel. Blocking is counted in full, whatever the load; only the time other
-processes had the CPU is left out. A sampler thread reads the counter every few
+processes had the CPU is left out. A sampler thread reads the counter every 20
 milliseconds, so a report can find the value at the start of its step (between
 the samples around it: the error is a share of one sampling period). Where
 schedstat is missing (not Linux), the wall time is used, as asyncio reports it.
@@ -157,7 +157,7 @@ class _RunQueueClock:
         The counter's value at ``start`` is interpolated between the samples
         just before and just after it (or now, if none came after: a step that
         holds the GIL starves the sampler). Before a step the loop is idle and
-        the sampler runs every few milliseconds, so the interval is short.
+        the sampler runs every 20 ms, so the interval is short.
         """
         with self._lock:
             entry = self._threads.get(threading.get_ident())
