@@ -1665,10 +1665,9 @@ async def test_cancel_blocked_read_returns_at_once(loop_kind: str) -> None:
         await f.close()
 
 
-@pytest.mark.allow_slow_callbacks  # gc.collect() on the loop thread is the test's own
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs mkfifo")
 async def test_cancel_during_open_leaks_nothing_after_gc(
-    tmp_path: Path, loop_kind: str
+    tmp_path: Path, loop_kind: str, young_gc: None
 ) -> None:
     import gc
 
@@ -1693,37 +1692,11 @@ async def test_cancel_during_open_leaks_nothing_after_gc(
                 raise
             await asyncio.sleep(0.01)
     os.close(wfd)
-    for _ in range(50):
+    deadline = asyncio.get_running_loop().time() + 10  # the worker may be slow to run
+    while _fd_count() > before and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.02)
         gc.collect()
-        if _fd_count() <= before:
-            break
     assert _fd_count() <= before
-
-
-async def _max_loop_gap(coro: Any) -> float:
-    """Run ``coro`` while a ticker task measures the longest loop stall."""
-    gaps: list[float] = []
-    stop = False
-    loop = asyncio.get_running_loop()
-
-    async def ticker() -> None:
-        last = loop.time()
-        while not stop:
-            await asyncio.sleep(0)
-            now = loop.time()
-            gaps.append(now - last)
-            last = now
-
-    t = asyncio.ensure_future(ticker())
-    await asyncio.sleep(0.01)
-    gaps.clear()
-    try:
-        await coro
-    finally:
-        stop = True
-        await t
-    return max(gaps, default=0.0)
 
 
 @pytest.mark.allow_slow_callbacks  # the assertion below reports the stall itself
@@ -2045,7 +2018,7 @@ if st is not None:
             assert disk == disk_expected
 
     _SETTINGS = settings(
-        max_examples=60,
+        max_examples=40,  # x 33 modes/options, each example on both loops
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture],
     )

@@ -368,20 +368,24 @@ async def test_copytree_copy_functions(loop_kind: str, tmp_path: pathlib.Path) -
         await ashutil.copytree(src, tmp_path / "d3", concurrency=0)
 
 
-async def test_copytree_big_tree_progress_and_concurrency(
-    loop_kind: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def wide_tree(tmp_path: pathlib.Path) -> pathlib.Path:
+    """12 directories of 40 files (most in a subdirectory): some 30 copy jobs."""
     src = tmp_path / "src"
+    for d in range(12):
+        (src / f"d{d:02}" / "inner").mkdir(parents=True)
+        for f in range(40):
+            (src / f"d{d:02}" / ("inner" if f % 3 else "") / f"f{f}").write_text("x")
+    return src
 
-    def make() -> None:
-        for d in range(30):
-            (src / f"d{d:02}" / "inner").mkdir(parents=True)
-            for f in range(40):
-                (src / f"d{d:02}" / ("inner" if f % 3 else "") / f"f{f}").write_text(
-                    "x"
-                )
 
-    await _offload.run(make)  # test set-up must not block the loop either
+async def test_copytree_big_tree_progress_and_concurrency(
+    loop_kind: str,
+    tmp_path: pathlib.Path,
+    wide_tree: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    src = wide_tree
     in_flight = peak = 0
     real = _offload.submit
 
@@ -688,18 +692,20 @@ async def test_rmtree_symlink_swapped_in_at_the_worst_moment(
     assert sorted(os.listdir(top)) == [f"victim{k}" for k in range(10)]  # the links
 
 
-async def test_rmtree_big_tree(loop_kind: str, tmp_path: pathlib.Path) -> None:
+@pytest.fixture
+def big_tree(tmp_path: pathlib.Path) -> pathlib.Path:
+    """1,220 entries, made before the loop starts: many of rmtree's batches."""
     src = tmp_path / "big"
+    for d in range(20):
+        (src / f"d{d}").mkdir(parents=True)
+        for f in range(60):
+            (src / f"d{d}" / f"f{f}").touch()
+    return src
 
-    def make() -> None:
-        for d in range(50):
-            (src / f"d{d}").mkdir(parents=True)
-            for f in range(60):
-                (src / f"d{d}" / f"f{f}").touch()
 
-    await _offload.run(make)
-    await ashutil.rmtree(src)
-    assert not src.exists()
+async def test_rmtree_big_tree(loop_kind: str, big_tree: pathlib.Path) -> None:
+    await ashutil.rmtree(big_tree)
+    assert not big_tree.exists()
 
 
 # -- move ----------------------------------------------------------------------------------
