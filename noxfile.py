@@ -2,6 +2,8 @@
 
     nox                      # everything CI runs
     nox -s tests-3.12        # one Python (builds the wheel first)
+    nox -t tests             # the suite on all six Pythons
+    nox -s pins              # pip installs this version next to its dependents
     nox -s lint typing docs  # the checks that do not need every Python
     nox -s format            # rewrite files with ruff (not run by default)
     nox -s coverage          # suite under coverage on an editable install
@@ -9,16 +11,20 @@
 The test sessions never import ``src/``: ``build`` makes an sdist and a wheel from
 it, and each ``tests-*`` session installs that wheel into a fresh virtual
 environment and runs a copy of ``tests/`` from a directory where ``src/`` is out
-of reach.
+of reach. CPython 3.14 and 3.15 come from Debian sid: ``tests-3.14`` and
+``tests-3.15`` do the same inside a sid root that ``.ci/sid`` builds and mounts
+(as root), with the same wheel.
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +33,11 @@ from nox.command import CommandFailed
 
 ROOT = Path(__file__).resolve().parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
-PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]  # found on the machine (PATH, pyenv)
+SID_PYTHONS = ["3.14", "3.15"]  # Debian sid's, in the root .ci/sid builds
+SID = ROOT / ".ci" / "sid"
+SID_ROOT = ROOT / ".nox" / "_sid"
+SID_WORK = "/aiofiles-ci"  # inside the root: per-Python venv, suite, wheel
 TOOLS_PYTHON = "3.12"  # the interpreter lint, typing, build and docs run on
 DIST = ROOT / ".nox" / "_dist"  # where `build` leaves the sdist and the wheel
 PYRIGHT_VERSION = "1.1.414"  # from the npm registry; used only where node exists
@@ -40,7 +50,8 @@ nox.options.download_python = "never"  # no network but package registries
 nox.options.error_on_missing_interpreters = True
 nox.options.sessions = [
     "build",
-    *(f"tests-{v}" for v in PYTHONS),
+    "pins",
+    *(f"tests-{v}" for v in PYTHONS + SID_PYTHONS),
     "lint",
     "typing",
     "docs",
@@ -107,44 +118,114 @@ def build(session: nox.Session) -> None:
     session.log(f"built {', '.join(p.name for p in sorted(DIST.iterdir()))}")
 
 
-@nox.session(python=PYTHONS, requires=["build"])
-def tests(session: nox.Session) -> None:
-    """Run the suite against the installed wheel, on asyncio and on uvloop."""
-    with _step(session, "install wheel and test dependencies"):
-        session.install(*_group("test"))
-        session.install("--no-deps", "--force-reinstall", str(_wheel()))
-    # A copy of the suite in a directory of its own: neither the clone's root nor
-    # src/ is on sys.path, so `import aiofiles` can only find the installed wheel.
-    suite = Path(session.create_tmp()) / "suite"
+# Checks that `import aiofiles` found the installed wheel, not a source tree.
+_IMPORT_CHECK = (
+    "import sys, aiofiles, uvloop; f = aiofiles.__file__;"
+    " print('testing', f, 'on Python', sys.version.split()[0]);"
+    " assert f.startswith(sys.prefix), 'aiofiles not imported from the venv'"
+)
+_PYTEST = ("-m", "pytest", "-p", "no:cacheprovider",
+           f"--timeout={TEST_TIMEOUT}", "--timeout-method=thread")  # fmt: skip
+
+
+def _copy_suite(suite: Path) -> None:
+    """A copy of the suite in a directory of its own, with what it reads."""
     shutil.rmtree(suite, ignore_errors=True)
-    suite.mkdir()
+    suite.mkdir(parents=True)
     shutil.copytree(
         ROOT / "tests",
         suite / "tests",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
     shutil.copy2(ROOT / "pyproject.toml", suite / "pyproject.toml")  # pytest config
-    session.chdir(suite)
-    session.run(
-        "python",
-        "-c",
-        "import sys, aiofiles, uvloop; f = aiofiles.__file__;"
-        " print('testing', f);"
-        " assert f.startswith(sys.prefix), 'aiofiles not imported from the venv'",
+    # tests/test_docs.py checks the documents against the installed wheel
+    for name in ("README.md", "CHANGELOG.md", "mkdocs.yml"):
+        shutil.copy2(ROOT / name, suite / name)
+    shutil.copytree(
+        ROOT / "docs",
+        suite / "docs",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
+
+
+def _pytest(session: nox.Session, python: Callable[..., None]) -> None:
+    """Run pytest through ``python(*args)``; no tests collected is a failure."""
     with _step(session, "pytest"):
         try:
-            session.run(
-                "python", "-m", "pytest", "-p", "no:cacheprovider",
-                f"--timeout={TEST_TIMEOUT}", "--timeout-method=thread",
-                *session.posargs,
-            )  # fmt: skip
+            python(*_PYTEST, *session.posargs)
         except CommandFailed as exc:
             if exc.return_code == 5:
                 session.error("pytest collected no tests (exit code 5)")
             raise
+
+
+@nox.session(python=PYTHONS, requires=["build"], tags=["tests"])
+def tests(session: nox.Session) -> None:
+    """Run the suite against the installed wheel, on asyncio and on uvloop."""
+    with _step(session, "install wheel and test dependencies"):
+        session.install(*_group("test"))
+        session.install("--no-deps", "--force-reinstall", str(_wheel()))
+    # Neither the clone's root nor src/ is on sys.path of the copy, so
+    # `import aiofiles` can only find the installed wheel.
+    suite = Path(session.create_tmp()) / "suite"
+    _copy_suite(suite)
+    session.chdir(suite)
+    session.run("python", "-c", _IMPORT_CHECK)
+    _pytest(session, partial(session.run, "python"))
     with _step(session, "examples/copy_lines.py"):
         session.run("python", str(ROOT / "examples" / "copy_lines.py"))
+
+
+def _sid_tests(version: str) -> None:
+    """Register ``tests-<version>``: the ``tests`` session, in the sid root."""
+
+    @nox.session(
+        name=f"tests-{version}", venv_backend="none", requires=["build"], tags=["tests"]
+    )
+    def tests_sid(session: nox.Session) -> None:
+        # `.ci/sid exec` mounts what the root needs for one command and unmounts
+        # it when the command ends (or is interrupted): give it time to.
+        def sid(*args: str, cwd: str = "/") -> None:
+            session.run(
+                "bash", str(SID), "exec", "-C", cwd, *args,
+                env={"SID_HOST_PYTHON": sys.executable},
+                external=True, interrupt_timeout=60, terminate_timeout=30,
+            )  # fmt: skip
+
+        session.run("bash", str(SID), "build", external=True)  # reused when complete
+        work = f"{SID_WORK}/{version}"
+        host_work = SID_ROOT / work.lstrip("/")
+        shutil.rmtree(host_work, ignore_errors=True)
+        (host_work / "dist").mkdir(parents=True)
+        wheel = shutil.copy2(_wheel(), host_work / "dist")
+        suite = host_work / "suite"
+        _copy_suite(suite)
+        shutil.copytree(ROOT / "examples", suite / "examples")
+        shutil.copy2(ROOT / "LICENSE", suite / "LICENSE")  # the example's input
+        python = f"{work}/venv/bin/python"
+        with _step(session, "create venv, install wheel and test dependencies"):
+            sid(f"python{version}", "-m", "venv", f"{work}/venv")
+            sid(python, "-m", "pip", "install", "-q", *_group("test"))
+            sid(python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
+                f"{work}/dist/{Path(wheel).name}")  # fmt: skip
+        sid(python, "-c", _IMPORT_CHECK, cwd=f"{work}/suite")
+        _pytest(session, partial(sid, python, cwd=f"{work}/suite"))
+        with _step(session, "examples/copy_lines.py"):
+            sid(python, "examples/copy_lines.py", cwd=f"{work}/suite")
+
+
+for _version in SID_PYTHONS:
+    _sid_tests(_version)
+
+
+@nox.session(python=TOOLS_PYTHON, requires=["build"])
+def pins(session: nox.Session) -> None:
+    """pip's resolver: the built wheel's version against dependents' requirements."""
+    session.install("packaging>=24")
+    with _step(session, ".ci/check_version_pins.py"):
+        session.run(
+            "python", str(ROOT / ".ci" / "check_version_pins.py"), str(_wheel())
+        )
 
 
 @nox.session(python=TOOLS_PYTHON)
@@ -168,7 +249,7 @@ def typing_(session: nox.Session) -> None:
     session.chdir(ROOT)
     checks = _Checks(session)
     typing_tests = ROOT / "tests" / "typing"
-    for version in PYTHONS:
+    for version in PYTHONS + SID_PYTHONS:
         checks.run(
             f"mypy src (Python {version})",
             "mypy", "--strict", "--python-version", version, "src/aiofiles",
@@ -211,15 +292,23 @@ def typing_(session: nox.Session) -> None:
     checks.finish()
 
 
-@nox.session(python=TOOLS_PYTHON)
+@nox.session(python=TOOLS_PYTHON, requires=["build"])
 def docs(session: nox.Session) -> None:
-    """Build the MkDocs site in strict mode: any warning fails."""
-    session.install(*_group("docs"))
+    """Build the MkDocs site in strict mode, then check the built HTML, the names
+    and the code examples of the documents (tests/test_docs.py)."""
+    session.install(*_group("docs"))  # includes the test group
+    session.install("--no-deps", "--force-reinstall", str(_wheel()))
     session.chdir(ROOT)
     with _step(session, "mkdocs build --strict"):
         session.run(
             "mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"),
             env={"NO_MKDOCS_2_WARNING": "1"},  # material's banner, not a finding
+        )  # fmt: skip
+    with _step(session, "tests/test_docs.py (built site, names, code blocks)"):
+        session.run(
+            "python", "-m", "pytest", "-p", "no:cacheprovider", "-q",
+            "tests/test_docs.py",
+            env={"AIOFILES_DOCS_REQUIRED": "1", "NO_MKDOCS_2_WARNING": "1"},
         )  # fmt: skip
 
 

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import os
 import shutil
 import stat
@@ -206,7 +207,7 @@ def _blocking(copy_function: Callable[..., object]) -> Callable[..., object]:
         return shutil.copy
     if copy_function is copyfile:
         return shutil.copyfile
-    if asyncio.iscoroutinefunction(copy_function):
+    if inspect.iscoroutinefunction(copy_function):
         raise TypeError(
             "copy_function must be a blocking function: it is called in worker threads"
         )
