@@ -618,6 +618,64 @@ async def test_writelines_of_a_failing_generator_writes_what_came_before(
     assert p.read_bytes() == b"ab"
 
 
+async def test_an_update_text_file_puts_written_text_where_the_blocking_file_does(
+    tmp_path: Path,
+) -> None:
+    # Text written, then lines and a long read: the next write lands where the
+    # blocking file puts it (the text layer keeps written text pending).
+    text = "".join(f"line {i} \u00e9\u20ac\n" for i in range(60_000))
+    calls = [("write", "\u00e9\u20ac\u00e9\u20ac\n"), ("readline",), ("read", 300_000)]
+    calls += [("write", "END"), ("seek", 0), ("read", 20), ("write", "MID")]
+    q = tmp_path / "blocking"
+    q.write_text(text, encoding="utf-8")
+    want = []
+    with open(q, "r+", encoding="utf-8") as bf:
+        for name, *args in calls:
+            want.append(getattr(bf, name)(*args))
+    p = tmp_path / "f"
+    p.write_text(text, encoding="utf-8")
+    got = []
+    async with aiofiles.open(p, "r+", encoding="utf-8") as f:
+        for name, *args in calls:
+            got.append(await getattr(f, name)(*args))
+    assert got == want
+    assert p.read_bytes() == q.read_bytes()
+
+
+_WRITE_AND_RETURN = r"""
+import asyncio, sys
+import aiofiles
+
+async def main():
+    f = await aiofiles.open(sys.argv[1], "wb")
+    asyncio.ensure_future(f.write(b"x" * (256 * 1024 * 1024)))
+    await asyncio.sleep(0.01)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: the pool's threads are daemons and nothing waits for a write "
+    "still running when asyncio.run() returns (aiofiles 25.1 writes all of it)",
+)
+def test_a_write_still_running_when_asyncio_run_returns_is_not_cut_short(
+    tmp_path: Path,
+) -> None:
+    p = tmp_path / "f"
+    env = dict(os.environ)
+    src = os.path.dirname(os.path.dirname(os.path.abspath(aiofiles.__file__)))
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    subprocess.run(
+        [sys.executable, "-c", _WRITE_AND_RETURN, str(p)],
+        check=True,
+        env=env,
+        timeout=60,
+    )
+    assert p.stat().st_size == 256 * 1024 * 1024
+
+
 # -- KeyboardInterrupt at any moment of a paused read ---------------------------------
 
 
