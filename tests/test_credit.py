@@ -1,6 +1,6 @@
-"""The inline credit (``_fileio`` Rule 4): work done on the loop is bounded per
-loop iteration, tasks waiting for the credit are served in order, and a
-cancelled waiter does not hold up the others."""
+"""The loop's budget for inline work (``_budget``): work done on the loop is
+bounded per loop iteration, tasks waiting for the refill are served in order,
+and a cancelled waiter does not hold up the others."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import aiofiles
 import aiofiles.os
 import aiofiles.ospath
-from aiofiles import _fastpath, _fileio
+from aiofiles import _budget, _fastpath
 
 
 class _Ticks:
@@ -62,7 +62,7 @@ async def test_a_long_run_of_cached_stats_lets_other_tasks_run(tmp_path: Path) -
 
     result, ticks = await _with_ticks(many())
     assert result == 10_000
-    assert ticks >= 5, ticks  # the credit ran out and the loop went round
+    assert ticks >= 5, ticks  # the budget ran out and the loop went round
 
 
 async def test_many_opens_at_once_are_spread_over_iterations(tmp_path: Path) -> None:
@@ -84,13 +84,13 @@ async def test_many_opens_at_once_are_spread_over_iterations(tmp_path: Path) -> 
 async def test_paused_tasks_resume_in_order_and_a_cancelled_one_is_skipped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_fileio, "_credit", 0)
+    monkeypatch.setattr(_budget.current(), "credit", 0)
     order: list[int] = []
 
     async def waiter(i: int) -> None:
-        await _fileio.pause()
+        await _budget.pause()
         order.append(i)
-        _fileio.spend(_fileio.INLINE_CREDIT // 7)  # a few per refill
+        _budget.charge(_budget.CREDIT // 7)  # a few per refill
 
     tasks = [asyncio.ensure_future(waiter(i)) for i in range(40)]
     await asyncio.sleep(0)  # every task is now waiting, in order
@@ -105,12 +105,12 @@ async def test_paused_tasks_resume_in_order_and_a_cancelled_one_is_skipped(
 async def test_pause_returns_at_once_while_credit_is_left(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_fileio, "_credit", 1000)
+    monkeypatch.setattr(_budget.current(), "credit", 1000)
     ticks = _Ticks()
     ticker = asyncio.ensure_future(ticks.run())
     await asyncio.sleep(0)
     before = ticks.count
-    await _fileio.pause()
+    await _budget.pause()
     assert ticks.count == before  # no suspension
     ticks.stop()
     await ticker

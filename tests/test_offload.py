@@ -1,15 +1,13 @@
-"""``aiofiles._offload``: the one way off the loop, and its meets (Rule 6).
-
-A meet lets the loop wait a bounded time for a quick job instead of going
-round the loop. What must hold whatever the timing: ``on_done`` runs exactly
-once, on the loop thread, with the job's own result or exception; the loop is
-never held longer than about ``MEET_WAIT`` by one call; and only loops whose
-ready queue can be read (asyncio's) ever meet.
+"""``aiofiles._offload``: the one way off the loop. What must hold whatever the
+timing: ``on_done`` runs exactly once, on the loop thread, with the job's own
+result or exception; the loop thread never waits for a worker (Rule 6); and
+no loop is kept alive by the package's per-loop state.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from typing import Any
@@ -17,7 +15,6 @@ from typing import Any
 import pytest
 
 from aiofiles import _offload
-from conftest import warm_pool
 
 
 def _collector() -> tuple[list[tuple[bool, Any, int]], Any]:
@@ -36,174 +33,65 @@ async def _until(cond: Any, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.001)
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.0001, 0.0002, 0.0003, 0.002])
-async def test_every_meet_settles_once_with_its_own_result(delay: float) -> None:
-    # Jobs around MEET_WAIT, so that both sides of the race (worker done in
-    # time, loop gave up) and the moment in between all happen.
-    await warm_pool()
+def _stop_in_post_at(at: int) -> tuple[Any, threading.Event, threading.Event]:
+    """A job whose worker, once the job has run, stops at the ``at``-th line of
+    its delivery (``_Port.post``) until ``go`` is set; ``stopped`` says it is
+    there."""
+    go, stopped = threading.Event(), threading.Event()
+    seen = [0]
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        if event == "line":
+            seen[0] += 1
+            if seen[0] == at:
+                stopped.set()
+                go.wait(5)
+        return local
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        return local if frame.f_code is _offload._Port.post.__code__ else None
+
+    def job() -> int:
+        sys.settrace(tracer)  # traces what this worker runs next: post
+        return 1
+
+    return job, go, stopped
+
+
+async def test_a_worker_stopped_anywhere_in_a_delivery_never_holds_the_loop() -> None:
+    # Rule 6: the loop thread takes no lock a worker may hold. A worker is
+    # stopped at each line of its delivery in turn, for a while; meanwhile
+    # the loop keeps ticking and sends more jobs off.
     loop = asyncio.get_running_loop()
-    me = threading.get_ident()
-    results: list[list[tuple[bool, Any, int]]] = []
-    for i in range(60):
+    post_lines = 0
+    for at in range(1, 40):
+        job, go, stopped = _stop_in_post_at(at)
         calls, on_done = _collector()
-        results.append(calls)
-
-        def job(i: int = i) -> int:
-            if delay:
-                time.sleep(delay)
-            if i % 7 == 3:
-                raise ValueError(i)
-            return i
-
-        _offload.submit(loop, None, job, on_done, meet=True)
-        if i % 5 == 0:
-            await asyncio.sleep(0)  # let the usual deliveries through, too
-    await _until(lambda: all(results))
-    await asyncio.sleep(0.05)  # a second delivery would come by now
-    for i, calls in enumerate(results):
-        assert len(calls) == 1, (i, calls)
-        ok, value, thread = calls[0]
-        assert thread == me
-        if i % 7 == 3:
-            assert not ok and isinstance(value, ValueError) and value.args == (i,)
-        else:
-            assert ok and value == i
-
-
-async def test_a_slow_job_holds_the_loop_for_at_most_the_meet_wait() -> None:
-    await warm_pool()
-    loop = asyncio.get_running_loop()
-    calls, on_done = _collector()
-    release = threading.Event()
-    start = time.perf_counter()
-    _offload.submit(loop, None, release.wait, on_done, meet=True)
-    held = time.perf_counter() - start
-    assert calls == []  # not done: it will come the usual way
-    assert held < 0.05, held  # MEET_WAIT is 0.2 ms; generous for a loaded machine
-    release.set()
-    await _until(lambda: calls)
-    assert calls[0][:2] == (True, True)
+        _offload.submit(loop, None, job, on_done)
+        deadline = time.monotonic() + 0.3
+        while not stopped.is_set() and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
+        if not stopped.is_set():  # post has fewer lines than ``at``
+            await _until(lambda calls=calls: len(calls) == 1)
+            post_lines = at - 1
+            break
+        # The worker is stopped inside post: the loop still runs and still
+        # sends jobs off (their results may wait for that worker's wake-up).
+        longest = 0.0
+        more = [_offload.start(loop, None, lambda: 2) for _ in range(3)]
+        for _ in range(20):
+            before = time.perf_counter()
+            await asyncio.sleep(0.001)
+            longest = max(longest, time.perf_counter() - before)
+        go.set()
+        assert longest < 0.5, f"the loop was held {longest:.3f} s (line {at})"
+        assert await asyncio.wait_for(asyncio.gather(*more), 5) == [2, 2, 2]
+        await _until(lambda calls=calls: len(calls) == 1)
+        assert calls[0][:2] == (True, 1)
+    assert post_lines >= 3
 
 
-async def test_a_quick_job_on_an_idle_asyncio_loop_can_be_met(
-    loop_kind: str,
-) -> None:
-    # Whether a given meet makes it in time depends on the machine; over many
-    # tries at least one does on asyncio, and none ever does on uvloop, whose
-    # ready queue is not readable.
-    await warm_pool()
-    loop = asyncio.get_running_loop()
-    met = 0
-    for _ in range(200):
-        calls, on_done = _collector()
-        _offload.submit(loop, None, lambda: 1, on_done, meet=True)
-        met += len(calls)
-        await _until(lambda calls=calls: calls)
-        await asyncio.sleep(0)  # a fresh run of meets (Rule 6: MEET_RUN)
-    if loop_kind == "uvloop":
-        assert met == 0
-    else:
-        assert met > 0
-
-
-async def test_no_meets_while_other_callbacks_are_ready() -> None:
-    await warm_pool()
-    loop = asyncio.get_running_loop()
-    for _ in range(50):
-        loop.call_soon(lambda: None)  # somebody else is ready to run
-        calls, on_done = _collector()
-        _offload.submit(loop, None, lambda: 1, on_done, meet=True)
-        assert calls == []
-        await _until(lambda calls=calls: calls)
-
-
-async def test_meets_in_a_row_are_capped() -> None:
-    await warm_pool()
-    loop = asyncio.get_running_loop()
-    port = _offload._port_for(loop)
-    if port._loop_ready is None:  # uvloop: its ready queue is not readable
-        assert not any(port.may_meet() for _ in range(_offload.MEET_RUN + 5))
-        return
-    allowed = [port.may_meet() for _ in range(_offload.MEET_RUN + 5)]
-    assert allowed.count(True) <= _offload.MEET_RUN
-    assert allowed[-5:] == [False] * 5
-    await asyncio.sleep(0)  # the loop ran: a new run may start
-    assert port._meets == 0
-
-
-async def test_explicit_executors_and_unbounded_jobs_never_meet() -> None:
-    import concurrent.futures
-
-    await warm_pool()
-    loop = asyncio.get_running_loop()
-    with concurrent.futures.ThreadPoolExecutor(1) as ex:
-        calls, on_done = _collector()
-        _offload.submit(loop, ex, lambda: 1, on_done, meet=True)
-        assert calls == []
-        await _until(lambda calls=calls: calls)
-    calls, on_done = _collector()
-    _offload.submit(loop, None, lambda: 1, on_done, meet=True, unbounded=True)
-    assert calls == []
-    await _until(lambda: calls)
-
-
-# -- found by review: a signal in a meet, loops kept alive, a failing delivery --
-
-
-class _Boom(Exception):
-    pass
-
-
-def test_a_signal_in_a_meets_wait_keeps_the_files_turn(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A signal handler's exception ends the wait while the job still runs: the
-    # next call on the file must not start before that job has finished.
-    import signal
-
-    import aiofiles
-
-    p = tmp_path / "f"
-    p.write_bytes(b"x" * 100)
-    monkeypatch.setattr(_offload, "MEET_WAIT", 3.0)  # the signal comes first
-
-    def handler(signum: int, frame: Any) -> None:
-        raise _Boom
-
-    old = signal.signal(signal.SIGALRM, handler)
-    overlap: list[bool] = []
-
-    async def main() -> None:
-        await warm_pool()
-        f = await aiofiles.open(p, "rb")
-        assert f._meet
-        release, running = threading.Event(), threading.Event()
-
-        def slow() -> int:
-            running.set()
-            release.wait(5)
-            running.clear()
-            return 1
-
-        def second() -> int:
-            overlap.append(running.is_set())
-            return 2
-
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-        with pytest.raises(_Boom):
-            await f._run(slow)
-        later = asyncio.ensure_future(f._run(second))
-        await asyncio.sleep(0.1)
-        release.set()
-        assert await later == 2
-        await f.close()
-
-    try:
-        asyncio.run(main())
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-    assert overlap == [False]
+# -- found by review: loops kept alive, a failing delivery ---------------------------
 
 
 def _collected_after(body: Any) -> bool:
@@ -228,14 +116,14 @@ def test_a_loop_that_used_the_pool_is_not_kept_alive() -> None:
     assert _collected_after(job)
 
 
-def test_a_loop_that_paused_for_the_credit_is_not_kept_alive(
+def test_a_loop_that_paused_for_the_budget_is_not_kept_alive(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from aiofiles import _fileio
+    from aiofiles import _budget
 
     async def job() -> None:
-        monkeypatch.setattr(_fileio, "_credit", 0)
-        await _fileio.pause()
+        monkeypatch.setattr(_budget.current(), "credit", 0)
+        await _budget.pause()
 
     assert _collected_after(job)
 

@@ -1,16 +1,15 @@
-"""Stress of the engine's newest mechanisms: meets (``_offload`` Rule 6) and the
-per-loop queue of tasks waiting for the inline credit (``_fileio`` Rule 4).
+"""Stress of the engine: the file's turn, inline and off-loop calls mixed, and
+the per-loop queue of tasks waiting for the loop's budget (``_budget``).
 
 What must hold whatever the timing, so every test checks outcomes, not speed
 (the only clocks below are generous "it did not hang" bounds):
 
 * every call on a file gets its own result, in call order, even with many
-  tasks on one file, the credit tiny (so calls pause and go off the loop) and
-  meets made likely (a longer ``MEET_WAIT``);
+  tasks on one file and the budget tiny (so calls pause and go off the loop);
 * a task cancelled at any await loses no bytes (reads are undone) and leaks
   neither a descriptor nor the file's turn;
-* every task waiting for the credit wakes, in the order it came, with random
-  cancellations, also with two loops in two threads sharing the one credit;
+* every task waiting for the budget wakes, in the order it came, with random
+  cancellations, also with two loops in two threads, each with its budget;
 * a job's exception (``BaseException`` included) reaches its caller once and
   leaves the file usable.
 """
@@ -35,7 +34,7 @@ import aiofiles
 import aiofiles.os
 import aiofiles.ospath
 import aiofiles.tempfile
-from aiofiles import _fastpath, _fileio, _offload
+from aiofiles import _budget, _fastpath
 from aiofiles._executor import get_pool
 from aiofiles.threadpool.binary import AsyncBufferedReader
 from conftest import new_loop, warm_pool
@@ -111,14 +110,10 @@ def _text(n: int, seed: int) -> str:
 
 
 def _tiny_credit(monkeypatch: pytest.MonkeyPatch, credit: int) -> None:
-    monkeypatch.setattr(_fileio, "INLINE_CREDIT", credit)
-    monkeypatch.setattr(_fileio, "_credit", 0)  # spent: the first calls pause
-
-
-def _likely_meets(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A longer wait makes meets succeed whenever the loop is idle; everything
-    # else about Rule 6 (the cap, the cool-down, the lock) stays as it is.
-    monkeypatch.setattr(_offload, "MEET_WAIT", 0.005)
+    """The running loop's budget: ``credit`` per refill, and spent now (the
+    first calls pause)."""
+    monkeypatch.setattr(_budget, "CREDIT", credit)
+    monkeypatch.setattr(_budget.current(), "credit", 0)
 
 
 async def _settle() -> None:
@@ -221,7 +216,6 @@ async def test_many_tasks_on_one_file_keep_order_and_lose_nothing(
     seed: int,
 ) -> None:
     _tiny_credit(monkeypatch, 8192)
-    _likely_meets(monkeypatch)
     p = tmp_path / "f"
     if text:
         content: Any = _text(600_000, seed)
@@ -258,13 +252,12 @@ async def test_many_tasks_on_one_file_keep_order_and_lose_nothing(
 
 
 @_bounded
-async def test_many_files_many_tasks_meet_and_deliver_once(
+async def test_many_files_many_tasks_deliver_once_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Several files read at once by several tasks each: every file's reads come
-    # back once each, in order, whether met, posted or run inline.
+    # back once each, in order, whether paused, posted or run inline.
     _tiny_credit(monkeypatch, 16384)
-    _likely_meets(monkeypatch)
     contents = [_data(400_000, s) for s in range(6)]
     paths = []
     for i, c in enumerate(contents):
@@ -345,29 +338,31 @@ async def _sequential_readers(
 
 @pytest.mark.parametrize("readers", [1, 3])
 @pytest.mark.parametrize("text", [False, True], ids=["binary", "text"])
-@pytest.mark.parametrize("meet_wait", ["default", "long"])
+@pytest.mark.parametrize("budget", ["default", "tiny"])
 @_bounded
-async def test_met_calls_cancelled_anywhere_keep_order_and_lose_nothing(
+async def test_calls_cancelled_anywhere_keep_order_and_lose_nothing(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     readers: int,
     text: bool,
-    meet_wait: str,
+    budget: str,
 ) -> None:
-    # Seeks and reads too big to run inline go off the loop; with few tasks the
-    # loop is idle, so most are met (on asyncio). Cancelling a caller anywhere
-    # must neither lose nor double bytes, nor let a later call overtake.
-    if meet_wait == "long":
-        _likely_meets(monkeypatch)
+    # Seeks and reads too big to run inline go off the loop, small reads run
+    # inline or (tiny budget) pause first. Cancelling a caller anywhere must
+    # neither lose nor double bytes, nor let a later call overtake.
+    if budget == "tiny":
+        _tiny_credit(monkeypatch, 8192)
     p = tmp_path / "f"
+    make = _text if text else _data
+    # (made off the loop: generating it takes seconds on a loaded machine)
+    content: Any = await asyncio.get_running_loop().run_in_executor(
+        None, make, 1_500_000 if text else 4_000_000, readers
+    )
     if text:
-        content: Any = _text(1_500_000, readers)
         p.write_text(content, encoding="utf-8")
-        big = 256 * 1024 + 1  # characters: never inline
     else:
-        content = _data(4_000_000, readers)
         p.write_bytes(content)
-        big = 256 * 1024 + 1
+    big = 256 * 1024 + 1  # bytes or characters: never inline
     await warm_pool(4)
     fds = _open_fds()
     mode = "r" if text else "rb"
@@ -394,7 +389,6 @@ async def test_met_calls_cancelled_anywhere_keep_order_and_lose_nothing(
 async def test_job_errors_reach_their_caller_once_and_free_the_turn(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _likely_meets(monkeypatch)
     p = tmp_path / "f"
     p.write_bytes(b"abc\n" * 1000)
     await warm_pool(4)
@@ -406,13 +400,13 @@ async def test_job_errors_reach_their_caller_once_and_free_the_turn(
     async with aiofiles.open(p, "rb") as f:
         for round_ in range(50):
             with pytest.raises(type(expected)) as info:
-                await f.write(b"x")  # off the loop, a meet if the loop is idle
+                await f.write(b"x")  # off the loop
             assert str(info.value) == str(expected)
             with pytest.raises(ZeroDivisionError):
                 await f._run(lambda: 1 // 0)
             assert await f.read(4) == b"abc\n", round_  # the turn is free again
             if round_ % 3 == 0:
-                await asyncio.sleep(0)  # a new run of meets
+                await asyncio.sleep(0)  # a new loop iteration: a fresh budget
 
 
 @_bounded
@@ -421,7 +415,6 @@ async def test_a_job_raising_base_exception_leaves_the_file_usable(
 ) -> None:
     # Rule 4 of the pool: BaseException is delivered like any other. The task
     # that awaited gets it; the file's turn is not lost with it.
-    _likely_meets(monkeypatch)
     p = tmp_path / "f"
     p.write_bytes(b"0123456789")
     await warm_pool(4)
@@ -446,7 +439,6 @@ async def test_a_job_raising_base_exception_leaves_the_file_usable(
 def test_keyboard_interrupt_from_a_job_escapes_the_loop_and_frees_the_turn(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _likely_meets(monkeypatch)
     p = tmp_path / "f"
     p.write_bytes(b"data")
     loop = asyncio.new_event_loop()
@@ -467,9 +459,9 @@ def test_keyboard_interrupt_from_a_job_escapes_the_loop_and_frees_the_turn(
 
 
 @_bounded
-async def test_mocked_file_keeps_call_order_and_errors_without_meets() -> None:
-    # The mocking recipe: an async file over a MagicMock never runs inline and
-    # never meets, but its calls still reach the mock in call order.
+async def test_mocked_file_keeps_call_order_and_errors() -> None:
+    # The mocking recipe: an async file over a MagicMock never runs inline,
+    # but its calls still reach the mock in call order.
     blocking = mock.MagicMock()
     seen: list[int] = []
 
@@ -481,7 +473,6 @@ async def test_mocked_file_keeps_call_order_and_errors_without_meets() -> None:
 
     blocking.read.side_effect = read
     f = AsyncBufferedReader(blocking, loop=asyncio.get_running_loop())
-    assert not f._meet
     outcomes = await asyncio.gather(
         *(f.read(n) for n in range(1, 200)), return_exceptions=True
     )
@@ -507,7 +498,6 @@ async def test_tempfile_reads_under_tiny_credit_and_cancellation(
         await f.write(content)
         await f.seek(0)
         _tiny_credit(monkeypatch, 8192)
-        _likely_meets(monkeypatch)
         sizes = _sizes("mixed", 300, 11)
         cancel_at = _cancel_plan(300, 12)
 
@@ -528,32 +518,24 @@ async def test_tempfile_reads_under_tiny_credit_and_cancellation(
 # -- the per-loop queue of paused tasks -------------------------------------------------
 
 
-async def _paused_in_order(
-    n: int, seed: int, spend: int, in_order: bool = True
-) -> None:
-    """``n`` tasks pause, some are cancelled anywhere; the rest resume, in
-    order if ``in_order``. (With another loop in another thread, a refill
-    there may let a task that comes later find credit and not wait at all: a
-    task that never queued has no place in the order.)"""
+async def _paused_in_order(n: int, seed: int, spend: int) -> None:
+    """``n`` tasks pause, some are cancelled anywhere; the rest resume in order."""
     order: list[int] = []
 
     def waiter(i: int) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
-            await _fileio.pause()
+            await _budget.pause()
             order.append(i)
-            _fileio.spend(spend)  # a few per refill: the rest re-queue in front
+            _budget.charge(spend)  # a few per refill: the rest re-queue in front
 
         return run
 
-    _fileio.spend(_fileio._credit + 1)  # spent: everyone queues
+    _budget.charge(_budget.current().credit + 1)  # spent: everyone queues
     cancel_at = _cancel_plan(n, seed, share=0.25)
     outcomes = await _run_with_cancels([waiter(i) for i in range(n)], cancel_at)
     finished = [i for i, (how, _) in enumerate(outcomes) if how == "done"]
     assert all(how in ("done", "cancelled") for how, _ in outcomes)
-    if in_order:
-        assert order == finished, "paused tasks resumed out of order"
-    else:
-        assert sorted(order) == finished, "a paused task resumed twice or never"
+    assert order == finished, "paused tasks resumed out of order"
 
 
 @pytest.mark.parametrize("last_cost", [1, 4096, 60_000, 10**9])
@@ -564,18 +546,18 @@ async def test_every_paused_task_wakes_in_order_despite_cancellations(
 ) -> None:
     # last_cost decides how many a refill wakes; spend how many of those find
     # the credit already gone (and must go back to the front of the queue).
-    monkeypatch.setattr(_fileio, "_last_cost", last_cost)
-    monkeypatch.setattr(_fileio, "_credit", 0)
+    monkeypatch.setattr(_budget.current(), "last_cost", last_cost)
+    monkeypatch.setattr(_budget.current(), "credit", 0)
     await _paused_in_order(300, last_cost ^ spend, spend)
 
 
-def test_two_loops_in_two_threads_share_the_credit_and_each_wakes_its_own(
+def test_two_loops_in_two_threads_each_wake_their_own_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # One credit for the process, one queue per loop: a refill on one loop
-    # must not lose the other loop's waiters (nor wake them from its thread).
-    monkeypatch.setattr(_fileio, "INLINE_CREDIT", 20_000)
-    monkeypatch.setattr(_fileio, "_credit", 0)
+    # One budget and one queue per loop: a refill on one loop must not lose
+    # the other loop's waiters (nor wake them from its thread), and each
+    # loop's waiters resume in the order they came.
+    monkeypatch.setattr(_budget, "CREDIT", 20_000)
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
@@ -583,7 +565,7 @@ def test_two_loops_in_two_threads_share_the_credit_and_each_wakes_its_own(
         async def main() -> None:
             barrier.wait(HANG)
             for round_ in range(4):
-                await _paused_in_order(250, seed * 10 + round_, 3000, False)
+                await _paused_in_order(250, seed * 10 + round_, 3000)
 
         try:
             loop = new_loop(kind)
@@ -617,11 +599,9 @@ def _second_kind() -> str:
 def test_two_loops_in_two_threads_read_their_files_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The whole engine, two loops at once: tiny shared credit, meets likely on
-    # the asyncio loop, reads paused, offloaded, met and inline all mixed.
-    monkeypatch.setattr(_fileio, "INLINE_CREDIT", 8192)
-    monkeypatch.setattr(_fileio, "_credit", 0)
-    _likely_meets(monkeypatch)
+    # The whole engine, three loops at once: tiny budgets, reads paused,
+    # offloaded and inline all mixed.
+    monkeypatch.setattr(_budget, "CREDIT", 8192)
     errors: list[BaseException] = []
 
     def thread(seed: int, kind: str) -> None:
@@ -630,6 +610,7 @@ def test_two_loops_in_two_threads_read_their_files_in_order(
         p.write_bytes(content)
 
         async def main() -> None:
+            _budget.charge(_budget.current().credit)  # spent: the first pause
             async with aiofiles.open(p, "rb") as f:
                 sizes = _sizes("mixed", 500, seed)
                 cancel_at = _cancel_plan(500, seed)
@@ -730,21 +711,20 @@ async def test_cached_stats_under_pauses_answer_like_os_stat(
     assert sizes == [i for _ in range(20) for i in range(20)]
 
 
-# -- a meet's own bound -------------------------------------------------------------------
+# -- a stuck job ----------------------------------------------------------------------------
 
 
 @_bounded
 async def test_a_stuck_job_on_a_regular_file_does_not_hold_the_loop(
     tmp_path: Path,
 ) -> None:
-    # A job that waits far longer than MEET_WAIT: the meet gives up, the loop
-    # goes on (a timer fires while the job is stuck), the result comes later.
+    # A job that waits for long: the loop goes on (a timer fires while the
+    # job is stuck), the result comes later.
     p = tmp_path / "f"
     p.write_bytes(b"x")
     await warm_pool(4)
     release = threading.Event()
     async with aiofiles.open(p, "rb") as f:
-        assert f._meet
         task = asyncio.ensure_future(f._run(release.wait))
         fired = asyncio.get_running_loop().create_future()
         asyncio.get_running_loop().call_later(0.01, fired.set_result, None)
@@ -756,13 +736,12 @@ async def test_a_stuck_job_on_a_regular_file_does_not_hold_the_loop(
 
 
 @_bounded
-async def test_file_io_reads_stay_exact_with_meets(
+async def test_file_io_reads_stay_exact_under_a_tiny_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # buffering=0 (FileIO): reads run inline, are met or are posted; the
     # result is the blocking file's, byte for byte, in order.
     _tiny_credit(monkeypatch, 8192)
-    _likely_meets(monkeypatch)
     content = _data(200_000, 4)
     p = tmp_path / "f"
     p.write_bytes(content)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from collections import deque
 from time import perf_counter
 
@@ -41,22 +42,31 @@ PER_SECOND = CREDIT / 0.0005  #: time-charged calls: a full budget is 0.5 ms
 class Budget:
     """One loop's budget and its queue of paused tasks."""
 
-    __slots__ = ("credit", "last_cost", "loop", "scheduled", "waiters")
+    __slots__ = ("_loop", "credit", "front", "last_cost", "scheduled", "waiters")
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
-        self.loop = loop
+        # Weak: the per-thread budget outlives its loop, and must not keep a
+        # closed loop (and all it holds) alive.
+        self._loop = weakref.ref(loop) if loop is not None else None
         self.credit = CREDIT
         self.last_cost = OPEN_COST
         self.scheduled = False
+        self.front = 0  # woken waiters put back in front since the last refill
         self.waiters: deque[asyncio.Future[None]] = deque()
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        return self._loop() if self._loop is not None else None
+
     def schedule_refill(self) -> None:
-        if not self.scheduled and self.loop is not None:
+        loop = self.loop
+        if not self.scheduled and loop is not None:
             self.scheduled = True
-            self.loop.call_soon(self._refill)
+            loop.call_soon(self._refill)
 
     def _refill(self) -> None:
         self.scheduled = False
+        self.front = 0
         self.credit = CREDIT
         waiters = self.waiters
         budget = CREDIT
@@ -120,13 +130,16 @@ async def pause() -> None:
     b = current()
     if b.credit > 0 and not b.waiters:
         return
+    loop = asyncio.get_running_loop()
     first = True
     while True:
-        fut: asyncio.Future[None] = b.loop.create_future()  # type: ignore[union-attr]
+        fut: asyncio.Future[None] = loop.create_future()
         if first:
             b.waiters.append(fut)
-        else:  # woken, but those woken before spent it all: stay in front
-            b.waiters.appendleft(fut)
+        else:  # woken, but those woken before spent it all: back to the
+            # front, behind the others woken with this task who found the same
+            b.waiters.insert(b.front, fut)
+            b.front += 1
         first = False
         b.schedule_refill()
         await fut
