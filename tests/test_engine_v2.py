@@ -655,11 +655,6 @@ asyncio.run(main())
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the pool's threads are daemons and nothing waits for a write "
-    "still running when asyncio.run() returns (aiofiles 25.1 writes all of it)",
-)
 def test_a_write_still_running_when_asyncio_run_returns_is_not_cut_short(
     tmp_path: Path,
 ) -> None:
@@ -679,11 +674,6 @@ def test_a_write_still_running_when_asyncio_run_returns_is_not_cut_short(
 # -- KeyboardInterrupt at any moment of a paused read ---------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the turn is taken (_enter) before the try that gives it back "
-    "is entered; an interrupt in between (e.g. as _wait starts) keeps the turn",
-)
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("kind", ["asyncio", "uvloop"])
 def test_a_keyboard_interrupt_while_a_read_waits_for_the_loop_never_keeps_the_turn(

@@ -30,6 +30,12 @@ Rule 6. A queued call that can be done at once without a task switch (a
         call. Only calls that are complete once done qualify (a write has
         happened; a cancelled task afterwards changes nothing), never reads,
         which must stay undoable until their task resumes (Rule 4).
+Rule 7. The task that holds the turn is recorded, atomically with taking it,
+        and watched: if it ends while holding it (an exception such as
+        ``KeyboardInterrupt`` can arrive at any function start, also between
+        taking the turn and the ``try`` that would give it back), the turn is
+        passed on. While a job runs off the loop, the job holds the turn, not
+        the task (Rule 2).
 """
 
 from __future__ import annotations
@@ -66,9 +72,10 @@ class AsyncBase(Generic[_T]):
         self._executor = executor
         self._ref_loop = loop
         self._busy = False
-        self._waiters: deque[tuple[asyncio.Future[Any], Any]] | None = None
+        self._waiters: deque[tuple[asyncio.Future[Any], Any, Any]] | None = None
         self._unbounded = False  # jobs may wait for ever (pipes): _executor Rule 7
         self._turn_loop: asyncio.AbstractEventLoop | None = None  # Rule 5
+        self._owner: asyncio.Task[Any] | None = None  # the task holding the turn
 
     @property
     def _loop(self) -> asyncio.AbstractEventLoop:
@@ -100,6 +107,13 @@ class AsyncBase(Generic[_T]):
         if ref is not None and ref is not loop:
             raise RuntimeError(f"{self!r} is bound to a different event loop")
         if not self._busy and not self._waiters:
+            # Rule 7: the owner is recorded and watched before the turn is
+            # taken, with no function call in between that an interrupt could
+            # land in.
+            task = asyncio.current_task(loop)
+            if task is not None:
+                task.add_done_callback(self._owner_gone)
+            self._owner = task
             self._busy = True
             self._turn_loop = loop
             return None
@@ -108,7 +122,7 @@ class AsyncBase(Generic[_T]):
         if self._waiters is None:
             self._waiters = deque()
         turn: asyncio.Future[Any] = loop.create_future()
-        self._waiters.append((turn, now))
+        self._waiters.append((turn, now, asyncio.current_task(loop)))
         return turn
 
     async def _wait(self, turn: asyncio.Future[Any] | None) -> Any:
@@ -134,9 +148,10 @@ class AsyncBase(Generic[_T]):
     def _give_turn(self) -> None:
         """Hand the turn to the next live waiter, or mark the file idle. A
         waiter whose call can be done at once is served here (Rule 6)."""
+        self._disown()
         waiters = self._waiters
         while waiters:
-            turn, now = waiters.popleft()
+            turn, now, task = waiters.popleft()
             if turn.done():
                 continue  # cancelled while it waited
             if now is not None:
@@ -148,9 +163,24 @@ class AsyncBase(Generic[_T]):
                 if done is not NOT_NOW:
                     turn.set_result(done)
                     continue
+            if task is not None:  # Rule 7, before the turn is the waiter's
+                task.add_done_callback(self._owner_gone)
+            self._owner = task
             turn.set_result(GRANTED)
             return  # _busy stays True: the turn moves without a gap
         self._busy = False
+
+    def _disown(self) -> None:
+        """The turn leaves its task (to a job, a waiter, or nobody)."""
+        task = self._owner
+        if task is not None:
+            self._owner = None
+            task.remove_done_callback(self._owner_gone)
+
+    def _owner_gone(self, task: asyncio.Task[Any]) -> None:
+        """A task ended while it held the turn (Rule 7): pass the turn on."""
+        if self._busy and self._owner is task:
+            self._give_turn()
 
     async def _run(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn()`` off the loop in this file's turn (Rule 2)."""
@@ -190,6 +220,7 @@ class AsyncBase(Generic[_T]):
 
         try:
             _offload.submit(loop, self._executor, fn, done, unbounded=self._unbounded)
+            self._disown()  # the job holds the turn now (Rule 2)
         except BaseException:
             self._give_turn()  # the job was never handed over
             raise
