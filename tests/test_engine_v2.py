@@ -787,9 +787,9 @@ def test_one_file_used_from_four_loops_in_four_threads_does_not_hang(
         for o in outcomes:
             assert o == "done" or "loop" in str(o), o
         # The file still works in the loop it was opened in.
-        home.run_until_complete(f.seek(0))
-        assert home.run_until_complete(f.read()) == data
-        home.run_until_complete(f.close())
+        home.run_until_complete(asyncio.wait_for(f.seek(0), DEADLINE))
+        assert home.run_until_complete(asyncio.wait_for(f.read(), DEADLINE)) == data
+        home.run_until_complete(asyncio.wait_for(f.close(), DEADLINE))
     finally:
         home.close()
 
