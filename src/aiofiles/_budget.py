@@ -42,7 +42,15 @@ PER_SECOND = CREDIT / 0.0005  #: time-charged calls: a full budget is 0.5 ms
 class Budget:
     """One loop's budget and its queue of paused tasks."""
 
-    __slots__ = ("_loop", "credit", "front", "last_cost", "scheduled", "waiters")
+    __slots__ = (
+        "_loop",
+        "credit",
+        "front",
+        "last_cost",
+        "scheduled",
+        "scheduled_at",
+        "waiters",
+    )
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
         # Weak: the per-thread budget outlives its loop, and must not keep a
@@ -51,6 +59,7 @@ class Budget:
         self.credit = CREDIT
         self.last_cost = OPEN_COST
         self.scheduled = False
+        self.scheduled_at = 0.0
         self.front = 0  # woken waiters put back in front since the last refill
         self.waiters: deque[asyncio.Future[None]] = deque()
 
@@ -60,9 +69,16 @@ class Budget:
 
     def schedule_refill(self) -> None:
         loop = self.loop
-        if not self.scheduled and loop is not None:
-            self.scheduled = True
-            loop.call_soon(self._refill)
+        if loop is None:
+            return
+        # A refill normally runs on the next iteration; one still pending a
+        # second later was lost (an exception such as KeyboardInterrupt as the
+        # callback started): schedule another (Rule 2).
+        if self.scheduled and perf_counter() - self.scheduled_at < 1.0:
+            return
+        self.scheduled = True
+        self.scheduled_at = perf_counter()
+        loop.call_soon(self._refill)
 
     def _refill(self) -> None:
         self.scheduled = False
