@@ -65,7 +65,13 @@ async def test_blocked_fifo_opens_do_not_exhaust_the_pool(tmp_path: Path) -> Non
         fifos.append(fifo)
     fds_before = len(os.listdir("/proc/self/fd"))
     opens = [asyncio.ensure_future(aiofiles.open(p, "rb")) for p in fifos]
-    await asyncio.sleep(0.1)
+    deadline = time.monotonic() + 30
+    while True:  # until every open waits in a worker
+        stats = get_pool().statistics()
+        if stats.workers - stats.idle >= len(fifos):
+            break
+        assert time.monotonic() < deadline, stats
+        await asyncio.sleep(0.01)
     assert not any(t.done() for t in opens)
     f = await asyncio.wait_for(aiofiles.open(regular, "rb"), 5)
     assert await asyncio.wait_for(f.read(), 5) == b"r" * 300_000
