@@ -295,8 +295,8 @@ def young_gc() -> Any:
 
 
 async def warm_pool(workers: int = 1) -> None:
-    """Leave ``workers`` idle threads in the pool, so that a meet (``_offload``
-    Rule 6) has a worker to meet."""
+    """Leave ``workers`` idle threads in the pool, so that the first jobs of a
+    test do not pay for starting threads."""
     from aiofiles import _offload
     from aiofiles._executor import get_pool
 

@@ -768,6 +768,13 @@ def _tempfile_expected() -> dict[str, list[tuple[str, object, object]]]:
             ("dir", POK, None),
             ("loop", POK, None),
             ("executor", POK, None),
+            # the standard library's own options, keyword-only after 25.1's
+            ("ignore_cleanup_errors", inspect.Parameter.KEYWORD_ONLY, False),
+            *(
+                [("delete", inspect.Parameter.KEYWORD_ONLY, True)]
+                if sys.version_info >= (3, 12)
+                else []
+            ),
         ],
     }
 

@@ -85,7 +85,7 @@ import stat
 import tempfile
 import threading
 import types
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Iterable
 from time import perf_counter
 from types import TracebackType
 from typing import Any, TypeVar
@@ -1005,7 +1005,10 @@ class AsyncFile(AsyncBase[_T]):
         turn = self._enter()
         if turn is None and self._close_now(fn, args):
             return
-        await _unstoppable(self._close_in_turn(turn, fn, args))
+        task = asyncio.ensure_future(self._close_in_turn(turn, fn, args))
+        self._hand_to(turn, task)  # the closing task holds the place, not ours
+        task.add_done_callback(_retrieve)
+        await asyncio.shield(task)
 
     def _close_now(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
         """Close inline if Rule 5 allows; the caller holds the turn, which this
@@ -1145,15 +1148,6 @@ def _complete_first_line(
         else:
             rest = [pb]
     return lines + rest  # type: ignore[no-any-return]
-
-
-async def _unstoppable(coro: Coroutine[Any, Any, _T]) -> _T:
-    """Await ``coro`` in a task of its own that the caller's cancellation does not
-    reach: a cancelled ``close()`` still closes, even one that was still waiting
-    for the file's turn (issue 4's "a cancelled close still closes")."""
-    task = asyncio.ensure_future(coro)
-    task.add_done_callback(_retrieve)
-    return await asyncio.shield(task)
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:

@@ -170,6 +170,22 @@ class AsyncBase(Generic[_T]):
             return  # _busy stays True: the turn moves without a gap
         self._busy = False
 
+    def _hand_to(
+        self, turn: asyncio.Future[Any] | None, task: asyncio.Task[Any]
+    ) -> None:
+        """The place ``turn`` took (the turn held now, if ``None``) belongs to
+        ``task`` from now on (Rule 7): a close runs in a task of its own."""
+        if turn is None:
+            self._disown()
+            task.add_done_callback(self._owner_gone)
+            self._owner = task
+            return
+        waiters = self._waiters or ()
+        for i, (fut, now, _) in enumerate(waiters):
+            if fut is turn:
+                waiters[i] = (fut, now, task)  # type: ignore[index]
+                return
+
     def _disown(self) -> None:
         """The turn leaves its task (to a job, a waiter, or nobody)."""
         task = self._owner
