@@ -452,7 +452,7 @@ class AsyncFile(AsyncBase[_T]):
         rest = size - pos
         if rest > INLINE_MAX:
             return False
-        return self._cached(pos, max(rest, 0) + 1)
+        return self._cached(pos, max(rest, 0))  # (the end is known: fstat, now)
 
     def _inline_read(self, kind: int, size: Any) -> bool:
         """Is this read bounded and cached (Rules 2, 3)? The caller holds the
@@ -584,6 +584,17 @@ class AsyncFile(AsyncBase[_T]):
     ) -> Any:
         """A read that did not take the hot path: take the turn, judge it there
         (Rule 2), then run it inline or off the loop."""
+        if (
+            not self._busy
+            and self._rd is not None
+            and self._rkind
+            and _local.budget.credit > 0
+        ):  # idle: judged now, and nothing here suspends, so no turn is needed
+            size = bound if bound is not None else args[0] if args else None
+            if self._inline_read(kind, size):
+                result = fn(*given(args))
+                self._advance(_consumed(result) if consumes else 0)
+                return result
         await self._take_turn()
         try:
             if self._rd is not None and self._rkind:
