@@ -23,7 +23,12 @@ Rule 3. Bounds are conservative: a read of ``n`` bytes at position ``p`` fetches
         ``readline()`` with no line end in the window, any read under
         ``errors="ignore"`` or another codec) run inline only when ``fstat`` of
         the open file, taken at the call, shows that what is left to read is at
-        most ``INLINE_MAX`` bytes and cached.
+        most ``INLINE_MAX`` bytes and cached. A ``readline()`` is inline when a
+        line end lies in the window at least the io stack's read-ahead (two
+        buffers and two text chunks) before the window's end, or anywhere in a
+        window that reached the end of the file when it was read: past it, the
+        io stack can only find bytes appended since (in the page cache, as just
+        written), and a line read stays bounded by that read-ahead.
 Rule 4. Writes run inline only on write-only regular files, and only when the
         blocking object takes them without touching the OS: a binary write that
         fits in the room left in the ``BufferedWriter`` (``_wroom``); a text
@@ -168,7 +173,9 @@ def scan_window(
 ) -> tuple[int, int, int]:
     """Read ``size`` bytes at ``pos`` (blocking: for workers) and describe them."""
     data = os.pread(fd, size, pos)
-    return _describe(data, len(data), pos, patterns, margin)
+    # A window that reached the end of the file needs no margin after its last
+    # line end: past it there was nothing to fetch (Rule 3).
+    return _describe(data, len(data), pos, patterns, 0 if len(data) < size else margin)
 
 
 def probe_window(
@@ -201,7 +208,7 @@ def probe_window(
         view.release()
     if n == 0 and not eof:
         return None
-    return _describe(buf, n, pos, patterns, margin), eof
+    return _describe(buf, n, pos, patterns, 0 if eof else margin), eof
 
 
 class _Unset(int):
