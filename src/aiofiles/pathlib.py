@@ -334,14 +334,14 @@ def _ordered(
                 done(False, exc)
             return
         order.leave(me)
-        _settle(result, ok, value)
+        _offload._settle(result, ok, value)
 
     def go() -> None:
         try:
             _offload.submit(loop, None, job, done)
         except BaseException as exc:
             order.leave(me)
-            _settle(result, False, exc)
+            _offload._settle(result, False, exc)
 
     before = [end for end in order.enter(me) if not end.done()]
     if not before:
@@ -357,15 +357,6 @@ def _ordered(
     for end in before:
         end.add_done_callback(one_ended)
     return result
-
-
-def _settle(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:
-    if fut.cancelled():
-        return
-    if ok:
-        fut.set_result(value)
-    else:
-        fut.set_exception(value)
 
 
 def _contents(
