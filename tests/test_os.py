@@ -525,7 +525,11 @@ async def test_mutation_matches_os(
     since_ns = time.time_ns() - 10**9
     w_args, w_kwargs = setup(want_ctx)
     g_args, g_kwargs = setup(got_ctx)
-    expected = outcome_sync(getattr(os, name), w_args, w_kwargs, str(want_ctx.root))
+    # The blocking twin runs in a thread of its own: fsync and friends can
+    # hold a thread for a second on a busy disk, and this is the test's call.
+    expected = await asyncio.to_thread(
+        outcome_sync, getattr(os, name), w_args, w_kwargs, str(want_ctx.root)
+    )
     got = await outcome_async(
         getattr(aiofiles.os, name), g_args, g_kwargs, str(got_ctx.root)
     )
