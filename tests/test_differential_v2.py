@@ -30,6 +30,7 @@ import asyncio
 import concurrent.futures
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -832,6 +833,7 @@ async def test_undo_after_readlines_with_a_hint(tmp_path: Any) -> None:
 
 
 @pytest.mark.xfail(
+    sys.version_info < (3, 14),  # 3.14's read1() after a seek returns the same
     strict=True,
     reason="a cancelled binary read is undone by seek(-n, 1), which drops the "
     "blocking object's buffer: read1() then returns another amount than on a "

@@ -629,15 +629,23 @@ async def test_an_update_text_file_puts_written_text_where_the_blocking_file_doe
     q = tmp_path / "blocking"
     q.write_text(text, encoding="utf-8")
     want = []
+    # (Python 3.13+ decodes from the middle of a character after the seek:
+    # the outcomes, errors included, must be the blocking file's.)
     with open(q, "r+", encoding="utf-8") as bf:
         for name, *args in calls:
-            want.append(getattr(bf, name)(*args))
+            try:
+                want.append(("ok", getattr(bf, name)(*args)))
+            except Exception as exc:
+                want.append(("err", type(exc), str(exc)))
     p = tmp_path / "f"
     p.write_text(text, encoding="utf-8")
     got = []
     async with aiofiles.open(p, "r+", encoding="utf-8") as f:
         for name, *args in calls:
-            got.append(await getattr(f, name)(*args))
+            try:
+                got.append(("ok", await getattr(f, name)(*args)))
+            except Exception as exc:
+                got.append(("err", type(exc), str(exc)))
     assert got == want
     assert p.read_bytes() == q.read_bytes()
 

@@ -116,11 +116,13 @@ def _c_method(cls: type, name: str) -> Any:
     return m if isinstance(m, types.MethodDescriptorType) else None
 
 
-_READ = {
+_READ: dict[type, Any] = {
     cls: _c_method(cls, "read")
     for cls in (io.BufferedReader, io.BufferedRandom, io.TextIOWrapper, io.FileIO)
 }
-_WRITE = {cls: _c_method(cls, "write") for cls in (io.BufferedWriter, io.TextIOWrapper)}
+_WRITE: dict[type, Any] = {
+    cls: _c_method(cls, "write") for cls in (io.BufferedWriter, io.TextIOWrapper)
+}
 _BUFFERED_READ = _READ[io.BufferedReader]  # text read() calls buffer.read()
 
 # Bytes one character may take, per codec, when the error handler gives at
@@ -364,7 +366,7 @@ class AsyncFile(AsyncBase[_T]):
         if readable:
             if text:
                 self._rkind = 2
-                self._bufpos = buffered.tell
+                self._bufpos = buffered.tell  # pyright: ignore[reportOptionalMemberAccess]
                 self._margin = 2 * bufsize + 2 * chunk
                 if "\r\n".encode(f.encoding) == b"\r\n":  # ASCII-compatible codec
                     self._patterns = (b"\n",)  # ends a line for None, "" and "\n"
@@ -838,7 +840,7 @@ class AsyncFile(AsyncBase[_T]):
             return self._wr(data)  # type: ignore[no-any-return]
         done = await self._wait(self._enter(self._write_at_turn(data)))
         if done is not GRANTED:
-            return done[0]  # type: ignore[no-any-return]  (done at its turn)
+            return done[0]  # type: ignore[no-any-return]
         try:
             if self._wkind:
                 await self._budget_ok()
