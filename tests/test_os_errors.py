@@ -10,6 +10,7 @@ fields that differ between two files made one after the other).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import os.path
 import sys
@@ -261,7 +262,8 @@ async def test_every_os_function_raises_what_the_blocking_call_raises(
         try:
             monkeypatch.chdir(a.root)
             args, kwargs = variant(a)
-            expected = _outcome(blocking, args, kwargs, a)
+            # the blocking twin in a thread: fsync/fdatasync may wait on the disk
+            expected = await asyncio.to_thread(_outcome, blocking, args, kwargs, a)
         finally:
             a.close()
         b = _Sandbox(tmp_path / f"async{number}")
