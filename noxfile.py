@@ -19,6 +19,7 @@ of reach. CPython 3.14 and 3.15 come from Debian sid: ``tests-3.14`` and
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 import time
@@ -44,6 +45,11 @@ PYRIGHT_VERSION = "1.1.414"  # from the npm registry; used only where node exist
 # Seconds per test. On a hang pytest-timeout prints every thread's stack and ends
 # that pytest run ("thread" method: the signal method cannot interrupt uvloop).
 TEST_TIMEOUT = 120
+# The sessions that test the built wheel require `build`. `.ci/run` builds once,
+# then runs the other sessions in two nox processes at a time, with
+# AIOFILES_WHEEL_BUILT=1 so that those use that build rather than each making
+# its own (two builds at once would empty .nox/_dist under each other).
+BUILT = [] if os.environ.get("AIOFILES_WHEEL_BUILT") == "1" else ["build"]
 
 nox.options.default_venv_backend = "venv"
 nox.options.download_python = "never"  # no network but package registries
@@ -148,18 +154,22 @@ def _copy_suite(suite: Path) -> None:
     )
 
 
-def _pytest(session: nox.Session, python: Callable[..., None]) -> None:
-    """Run pytest through ``python(*args)``; no tests collected is a failure."""
+def _pytest(session: nox.Session, python: Callable[..., None], basetemp: str) -> None:
+    """Run pytest through ``python(*args)``; no tests collected is a failure.
+
+    ``basetemp``: the session's own directory for ``tmp_path`` (pytest empties it
+    first), so that two sessions running at once never share pytest's.
+    """
     with _step(session, "pytest"):
         try:
-            python(*_PYTEST, *session.posargs)
+            python(*_PYTEST, f"--basetemp={basetemp}", *session.posargs)
         except CommandFailed as exc:
             if exc.return_code == 5:
                 session.error("pytest collected no tests (exit code 5)")
             raise
 
 
-@nox.session(python=PYTHONS, requires=["build"], tags=["tests"])
+@nox.session(python=PYTHONS, requires=BUILT, tags=["tests"])
 def tests(session: nox.Session) -> None:
     """Run the suite against the installed wheel, on asyncio and on uvloop."""
     with _step(session, "install wheel and test dependencies"):
@@ -171,7 +181,7 @@ def tests(session: nox.Session) -> None:
     _copy_suite(suite)
     session.chdir(suite)
     session.run("python", "-c", _IMPORT_CHECK)
-    _pytest(session, partial(session.run, "python"))
+    _pytest(session, partial(session.run, "python"), str(suite.parent / "pytest-tmp"))
     with _step(session, "examples/copy_lines.py"):
         session.run("python", str(ROOT / "examples" / "copy_lines.py"))
 
@@ -180,7 +190,7 @@ def _sid_tests(version: str) -> None:
     """Register ``tests-<version>``: the ``tests`` session, in the sid root."""
 
     @nox.session(
-        name=f"tests-{version}", venv_backend="none", requires=["build"], tags=["tests"]
+        name=f"tests-{version}", venv_backend="none", requires=BUILT, tags=["tests"]
     )
     def tests_sid(session: nox.Session) -> None:
         # `.ci/sid exec` mounts what the root needs for one command and unmounts
@@ -209,7 +219,9 @@ def _sid_tests(version: str) -> None:
             sid(python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
                 f"{work}/dist/{Path(wheel).name}")  # fmt: skip
         sid(python, "-c", _IMPORT_CHECK, cwd=f"{work}/suite")
-        _pytest(session, partial(sid, python, cwd=f"{work}/suite"))
+        _pytest(
+            session, partial(sid, python, cwd=f"{work}/suite"), f"{work}/pytest-tmp"
+        )
         with _step(session, "examples/copy_lines.py"):
             sid(python, "examples/copy_lines.py", cwd=f"{work}/suite")
 
@@ -218,7 +230,7 @@ for _version in SID_PYTHONS:
     _sid_tests(_version)
 
 
-@nox.session(python=TOOLS_PYTHON, requires=["build"])
+@nox.session(python=TOOLS_PYTHON, requires=BUILT)
 def pins(session: nox.Session) -> None:
     """pip's resolver: the built wheel's version against dependents' requirements."""
     session.install("packaging>=24")
@@ -241,7 +253,7 @@ def lint(session: nox.Session) -> None:
     checks.finish()
 
 
-@nox.session(name="typing", python=TOOLS_PYTHON, requires=["build"])
+@nox.session(name="typing", python=TOOLS_PYTHON, requires=BUILT)
 def typing_(session: nox.Session) -> None:
     """mypy --strict on src/ and tests/typing/; pyright too where node exists."""
     session.install(*_group("typing"))
@@ -292,7 +304,7 @@ def typing_(session: nox.Session) -> None:
     checks.finish()
 
 
-@nox.session(python=TOOLS_PYTHON, requires=["build"])
+@nox.session(python=TOOLS_PYTHON, requires=BUILT)
 def docs(session: nox.Session) -> None:
     """Build the MkDocs site in strict mode, then check the built HTML, the names
     and the code examples of the documents (tests/test_docs.py)."""

@@ -85,6 +85,7 @@ def _bounded(
     return run
 
 
+@functools.cache
 def _data(n: int, seed: int) -> bytes:
     """``n`` bytes of short lines where every line names its own offset."""
     rng = random.Random(seed)
@@ -94,6 +95,7 @@ def _data(n: int, seed: int) -> bytes:
     return bytes(out[:n])
 
 
+@functools.cache
 def _text(n: int, seed: int) -> str:
     """``n`` characters of lines mixing 1-, 2-, 3- and 4-byte UTF-8 characters."""
     rng = random.Random(seed)
