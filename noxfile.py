@@ -177,7 +177,7 @@ def tests(session: nox.Session) -> None:
         session.install("--no-deps", "--force-reinstall", str(_wheel()))
     # Neither the clone's root nor src/ is on sys.path of the copy, so
     # `import aiofiles` can only find the installed wheel.
-    suite = Path(session.create_tmp()) / "suite"
+    suite = Path(session.create_tmp()).resolve() / "suite"
     _copy_suite(suite)
     session.chdir(suite)
     session.run("python", "-c", _IMPORT_CHECK)
