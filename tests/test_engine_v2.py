@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 import aiofiles
-from aiofiles import _fastpath, _offload
+from aiofiles import _executor, _fastpath, _offload
 from conftest import new_loop
 
 MiB = 1024 * 1024
@@ -309,6 +309,52 @@ async def test_random_4k_reads_read_about_what_the_blocking_file_reads(
         f"{ours} bytes read from the OS; the blocking file read {blocking} "
         f"(buffer {bufsize}): allowed {allowed}"
     )
+
+
+async def test_large_sequential_reads_read_what_the_blocking_file_reads(
+    tmp_path: Path,
+) -> None:
+    # 1 MiB reads go off the loop, and so will the next ones: the worker must
+    # not also read ahead for the loop (a third more copying, for nothing).
+    p = tmp_path / "f"
+    data = random.Random(3).randbytes(16 * MiB)
+    _cached_file(p, data)
+    with open(p, "rb") as bf:
+        before = _process_rchar()
+        while bf.read(MiB):
+            pass
+        blocking = _process_rchar() - before
+    got = bytearray()
+    async with aiofiles.open(p, "rb") as f:
+        before = _process_rchar()
+        while chunk := await f.read(MiB):
+            got += chunk
+        ours = _process_rchar() - before
+    assert got == data
+    # (give or take a probe at the end of the file and reads of /proc/self/io;
+    # looking ahead after each read would read 8 MiB more)
+    allowed = blocking + 256 * 1024
+    assert ours <= allowed, f"read {ours} bytes from the OS, blocking {blocking}"
+
+
+async def test_small_reads_after_a_large_one_are_served_on_the_loop(
+    tmp_path: Path,
+) -> None:
+    # The large read went off the loop; the small reads after it probe the
+    # page cache themselves and need no thread.
+    p = tmp_path / "f"
+    data = b"".join(b"line %d\n" % i for i in range(200_000))
+    _cached_file(p, data)
+    pool = _executor.get_pool()
+    async with aiofiles.open(p, "rb") as f:
+        head = await f.read(MiB)
+        jobs = pool.statistics().jobs_done
+        lines = [await f.readline() for _ in range(100)]
+        small = [await f.read(10) for _ in range(100)]
+        assert pool.statistics().jobs_done == jobs, "a small read went off the loop"
+    rest = data[MiB:]
+    assert head == data[:MiB]
+    assert b"".join(lines) + b"".join(small) == rest[: len(b"".join(lines)) + 1000]
 
 
 def _buffer_size(buffered: Any) -> int:
