@@ -834,6 +834,11 @@ async def test_copy_from_a_terminal_holds_no_bounded_place(
             lambda: pool.statistics().workers >= 1 and not pool.statistics().idle,
             "the copy never started",
         )
+        # (a busy machine may run the copy's thread late: wait until the copy
+        # made its destination, so that it reads the terminal from then on)
+        await _until(
+            lambda: (tmp_path / "out").exists(), "the copy made no destination"
+        )
         # A bounded job still runs (before, it waited behind the copy for ever).
         assert "out" in await asyncio.wait_for(_listdir(tmp_path), 20)
     finally:
