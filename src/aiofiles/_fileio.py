@@ -649,7 +649,7 @@ class AsyncFile(AsyncBase[_T]):
         # cached: after a larger one the next is likely as large, off the loop
         # again, and the look-ahead a wasted copy (a third of the time of
         # sequential 1 MiB reads); a later small read probes for itself.
-        size = args[0] if sized and args else None
+        size: Any = args[0] if sized and args else None
         ahead = (
             sized
             and not self._random
