@@ -1641,10 +1641,6 @@ async def test_repr_every_class(
 # ---------------------------------------------------------------------------
 
 
-def _fd_count() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
 def _fds_on(path: Path) -> list[int]:
     """This process's descriptors open on ``path`` (not the descriptors other
     threads open meanwhile for other work, which a count would include)."""
